@@ -1,0 +1,1 @@
+"""Placeholder: jtorch.nn.init is written by the layers helper."""
