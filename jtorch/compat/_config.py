@@ -1,0 +1,16 @@
+"""The facade's switches, read from the environment in this one place."""
+from __future__ import annotations
+
+import os
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+#: Sync after every op (``JTORCH_EAGER=1``): same engine, a different sync policy, for debugging.
+eager: bool = _flag("JTORCH_EAGER")
+#: Print one line per compilation saying which part of the cache key was new (``JTORCH_LOG_COMPILES=1``).
+log_compiles: bool = _flag("JTORCH_LOG_COMPILES")
+#: Pending nodes that force a sync, so that loops that never read a value still run in bounded memory.
+max_pending: int = int(os.environ.get("JTORCH_MAX_PENDING", "4096"))

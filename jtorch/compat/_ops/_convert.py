@@ -1,0 +1,163 @@
+"""Turning Python data, NumPy arrays and scalars into nodes and tensors, and dtype casts."""
+from __future__ import annotations
+
+import numbers
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _dtype, engine
+from .._dtype_promotion import result_type
+from .._tensor import Tensor, call, wrap
+from ..engine import Node, Op
+from ._registry import register
+
+SCALARS = (bool, int, float, complex, np.number, np.bool_)
+
+CAST = Op("to", lambda x, *, dtype: x.astype(dtype), "ToCopyBackward0")
+
+
+def cast(t: Tensor, dtype: np.dtype) -> Tensor:
+    """``t`` as ``dtype`` (a NumPy dtype); ``t`` itself when it already is."""
+    return t if t._node.dtype == dtype else call(CAST, (t,), (("dtype", dtype),))
+
+
+def py_scalar(x):
+    """A NumPy scalar as the Python scalar PyTorch would see (it reads NumPy scalars as Python numbers)."""
+    return x.item() if isinstance(x, (np.number, np.bool_)) else x
+
+
+def scalar_node(value, dtype: np.dtype) -> Node:
+    """A runtime leaf for a Python scalar: its value never enters the executable cache key."""
+    return engine.constant(np.asarray(value, dtype=dtype))
+
+
+_result_cache: dict[tuple, np.dtype] = {}
+
+
+def promote(*operands) -> np.dtype:
+    """PyTorch's result dtype (NumPy dtype) for tensors and Python scalars, cached by operand kinds."""
+    key = tuple(type(x) if isinstance(x, SCALARS) else (x._node.dtype, bool(x._node.shape)) for x in operands)
+    key += (_dtype.get_default_dtype(),)
+    hit = _result_cache.get(key)
+    if hit is None:
+        hit = _result_cache[key] = _dtype.to_jax(result_type(*[
+            py_scalar(x) if isinstance(x, SCALARS) else x._node for x in operands]))
+    return hit
+
+
+def as_node(x, dtype: np.dtype) -> Node:
+    """A tensor's node, or a scalar leaf of ``dtype``; the op casts tensor inputs itself."""
+    if isinstance(x, Tensor):
+        return x._node
+    if isinstance(x, SCALARS):
+        return scalar_node(py_scalar(x), dtype)
+    raise TypeError(f"expected Tensor or Number, got {type(x).__name__}")
+
+
+def _infer_dtype(data) -> np.dtype:
+    """``torch.tensor``'s dtype for Python data: bool, int64, the default float or complex dtype."""
+    if isinstance(data, (np.ndarray, np.generic)):
+        return _dtype.to_jax(_dtype.from_any(data.dtype))
+    arr = np.asarray(data)
+    if arr.dtype == object:
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    kind = arr.dtype.kind
+    if kind == "b":
+        return np.dtype(np.bool_)
+    if kind in "iu":
+        return np.dtype(np.int64)
+    if kind == "c":
+        return _dtype.to_jax(_dtype.get_default_complex_dtype())
+    if kind == "f":
+        if _has_float_tensor(data):
+            return arr.dtype
+        return _dtype.to_jax(_dtype.get_default_dtype())
+    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def _has_float_tensor(data) -> bool:
+    if isinstance(data, Tensor):
+        return True
+    if isinstance(data, (list, tuple)) and data:
+        return _has_float_tensor(data[0])
+    return False
+
+
+def _to_array(data, dtype: np.dtype) -> np.ndarray:
+    if isinstance(data, Tensor):
+        return np.asarray(engine.value(data._node)).astype(dtype)
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
+        data = _unwrap_nested(data)
+    return np.asarray(data, dtype=dtype)
+
+
+def _flat(data):
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            yield from _flat(x)
+        else:
+            yield x
+
+
+def _unwrap_nested(data):
+    if isinstance(data, (list, tuple)):
+        return [_unwrap_nested(x) for x in data]
+    if isinstance(data, Tensor):
+        if data.numel() != 1 and data.dim() != 0:
+            return _unwrap_nested(data.tolist())
+        return data.item()
+    return data
+
+
+def from_data(data, dtype=None, requires_grad: bool = False, cls: type = Tensor) -> Tensor:
+    """A new leaf tensor holding a copy of ``data`` (the core of ``torch.tensor``)."""
+    np_dtype = _infer_dtype(data) if dtype is None else _dtype.to_jax(_dtype.parse_dtype_arg(dtype, "tensor"))
+    arr = _to_array(data, np_dtype)
+    t = wrap(engine.constant(jax.device_put(arr)), cls)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+@register("tensor", method=False)
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
+    """``torch.tensor``: copies ``data`` (nested lists, scalars, NumPy arrays, tensors) into a new leaf."""
+    del device, pin_memory
+    if isinstance(data, Tensor):
+        import warnings
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
+                      "sourceTensor.clone().detach().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
+    return from_data(data, dtype, requires_grad)
+
+
+@register("as_tensor", method=False)
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """``torch.as_tensor``: ``data`` itself when already a tensor of that dtype, else a new tensor."""
+    del device
+    if isinstance(data, Tensor):
+        return data if dtype is None else to_dtype(data, dtype)
+    return from_data(data, dtype)
+
+
+@register("from_numpy", method=False)
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """``torch.from_numpy``: a tensor with the array's dtype. Unlike PyTorch it copies: a JAX array cannot
+    share memory with a NumPy array, so later writes to either side are not seen by the other."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    return from_data(ndarray)
+
+
+def to_dtype(t: Tensor, dtype) -> Tensor:
+    return cast(t, _dtype.to_jax(_dtype.parse_dtype_arg(dtype, "to")))
+
+
+def is_number(x) -> bool:
+    return isinstance(x, numbers.Number) and not isinstance(x, Tensor)
+
+
+def scalar_array(value, dtype: np.dtype) -> jax.Array:
+    return jnp.asarray(value, dtype)

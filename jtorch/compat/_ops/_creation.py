@@ -1,0 +1,152 @@
+"""Creation ops: ``zeros``/``ones``/``full``/``empty`` (+ ``_like``, ``new_*``), ``arange``, ``range``,
+``linspace``, ``logspace``, ``eye``. They are pending nodes with no inputs, so they fuse into the
+executable that first needs them instead of running eagerly."""
+from __future__ import annotations
+
+import math
+import warnings
+
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor, call
+from ..engine import Op
+from ._convert import py_scalar
+from ._registry import register
+from ._views import _shape_args
+
+_FULL = Op("full", lambda *, shape, value, dtype: jnp.full(shape, value, dtype))
+_ARANGE = Op("arange", lambda *, start, step, n, dtype: (start + step * jnp.arange(n, dtype=np.float64 if
+                                                                                 np.dtype(dtype).kind == "f" else dtype)).astype(dtype))
+_LINSPACE = Op("linspace", lambda *, start, end, steps, dtype: jnp.linspace(start, end, steps).astype(dtype))
+_EYE = Op("eye", lambda *, n, m, dtype: jnp.eye(n, m, dtype=dtype))
+
+
+def _dt(dtype, default) -> np.dtype:
+    return _dtype.to_jax(default if dtype is None else _dtype.parse_dtype_arg(dtype, "factory"))
+
+
+def _make(op: Op, static: tuple, requires_grad: bool) -> Tensor:
+    t = call(op, (), static)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def _size(size) -> tuple[int, ...]:
+    shape = tuple(int(s) for s in _shape_args(size))
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}")
+    return shape
+
+
+def full_(shape: tuple, value, dtype, requires_grad=False) -> Tensor:
+    return _make(_FULL, (("shape", shape), ("value", value), ("dtype", dtype)), requires_grad)
+
+
+def _filled(name: str, value):
+    def impl(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+             memory_format=None) -> Tensor:
+        return full_(_size(size), value, _dt(dtype, _dtype.get_default_dtype()), requires_grad)
+
+    def like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
+        return full_(tuple(input.shape), value, _dt(dtype, _dtype.from_any(input._node.dtype)), requires_grad)
+
+    def new(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False) -> Tensor:
+        return full_(_size(size), value, _dt(dtype, _dtype.from_any(self._node.dtype)), requires_grad)
+
+    register(name, method=False)(impl)
+    register(name + "_like", method=False)(like)
+    register("new_" + name, function=False)(new)
+    return impl
+
+
+zeros = _filled("zeros", 0)
+ones = _filled("ones", 1)
+# jtorch has no uninitialised memory: `empty` gives zeros (PyTorch leaves the values unspecified).
+empty = _filled("empty", 0)
+
+
+def _fill_dtype(fill_value, dtype):
+    if dtype is not None:
+        return _dt(dtype, None)
+    return _dtype.to_jax(_dtype.scalar_dtype(py_scalar(fill_value)))
+
+
+@register("full", method=False)
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
+    """``torch.full``: the dtype follows ``fill_value`` (int -> int64, bool -> bool, float -> default)."""
+    fill_value = fill_value.item() if isinstance(fill_value, Tensor) else py_scalar(fill_value)
+    return full_(_size(size), fill_value, _fill_dtype(fill_value, dtype), requires_grad)
+
+
+@register("full_like", method=False)
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None) -> Tensor:
+    return full_(tuple(input.shape), py_scalar(fill_value), _dt(dtype, _dtype.from_any(input._node.dtype)),
+                 requires_grad)
+
+
+@register("new_full", function=False)
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return full_(_size(size), py_scalar(fill_value), _dt(dtype, _dtype.from_any(self._node.dtype)), requires_grad)
+
+
+@register("arange", method=False)
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False) -> Tensor:
+    """``torch.arange``: int64 when every bound is an int, else the default float dtype; computed as
+    ``start + i * step`` in float64 like PyTorch, so ``arange(-1, 1, 0.1)`` has PyTorch's 20 values."""
+    if end is None:
+        start, end = 0, start
+    start, end, step = (py_scalar(v.item() if isinstance(v, Tensor) else v) for v in (start, end, step))
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    is_int = all(isinstance(v, int) for v in (start, end, step))
+    dt = _dt(dtype, _dtype.int64 if is_int else _dtype.get_default_dtype())
+    n = max(0, math.ceil((end - start) / step))
+    return _make(_ARANGE, (("start", start), ("step", step), ("n", n), ("dtype", dt)), requires_grad)
+
+
+@register("range", method=False)
+def range_(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False) -> Tensor:
+    """Deprecated ``torch.range``: end-inclusive, default float dtype."""
+    warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
+                  "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
+                  "[start, end).", UserWarning, stacklevel=2)
+    if end is None:
+        start, end = 0, start
+    n = int(math.floor((end - start) / step)) + 1
+    dt = _dt(dtype, _dtype.get_default_dtype())
+    return _make(_ARANGE, (("start", start), ("step", step), ("n", n), ("dtype", dt)), requires_grad)
+
+
+@register("linspace", method=False)
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    dt = _dt(dtype, _dtype.get_default_dtype())
+    return _make(_LINSPACE, (("start", py_scalar(start)), ("end", py_scalar(end)), ("steps", int(steps)),
+                             ("dtype", dt)), requires_grad)
+
+
+_LOGSPACE = Op("logspace", lambda *, start, end, steps, base, dtype: jnp.power(
+    base, jnp.linspace(start, end, steps)).astype(dtype))
+
+
+@register("logspace", method=False)
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False) -> Tensor:
+    dt = _dt(dtype, _dtype.get_default_dtype())
+    return _make(_LOGSPACE, (("start", py_scalar(start)), ("end", py_scalar(end)), ("steps", int(steps)),
+                             ("base", py_scalar(base)), ("dtype", dt)), requires_grad)
+
+
+@register("eye", method=False)
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
+    if n < 0 or (m is not None and m < 0):
+        raise RuntimeError(f"n must be greater or equal to 0, got {n if n < 0 else m}")
+    dt = _dt(dtype, _dtype.get_default_dtype())
+    return _make(_EYE, (("n", int(n)), ("m", int(n if m is None else m)), ("dtype", dt)), requires_grad)

@@ -1,0 +1,148 @@
+"""Reductions: ``sum``, ``prod``, ``mean``, ``std``/``var``, ``max``/``min`` (with ``(values, indices)``),
+``argmax``/``argmin``, ``all``/``any``, ``norm``, with PyTorch's dtype rules and named-tuple results."""
+from __future__ import annotations
+
+from collections import namedtuple
+
+import jax.numpy as jnp
+
+from .. import _dtype
+from .._dtype_promotion import mean_dtype, sum_dtype
+from .._tensor import Tensor, call
+from ..engine import Op
+from ._registry import dims, register
+from ._pointwise import _into
+
+_SELECT = Op("select_output", lambda xs, *, index: xs[index])
+
+
+def _axes(t: Tensor, dim) -> tuple[int, ...] | None:
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        return None
+    return dims(dim, t.dim())
+
+
+def _reduce(name: str, fn, grad_name: str, dtype_rule):
+    op = Op(name, lambda x, *, axis, keepdims, dtype: fn(x.astype(dtype), axis=axis, keepdims=keepdims), grad_name)
+
+    def impl(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
+        if not isinstance(dim, (int, tuple, list, type(None))):  # sum(x, torch.float64) style
+            dim, dtype = None, dim
+        dt = _dtype.to_jax(dtype_rule(_dtype.from_any(input._node.dtype), dtype))
+        static = (("axis", _axes(input, dim)), ("keepdims", bool(keepdim)), ("dtype", dt))
+        return _into(call(op, (input,), static), out)
+
+    impl.__name__ = name
+    register(name)(impl)
+    return impl
+
+
+sum = _reduce("sum", jnp.sum, "SumBackward0", sum_dtype)
+prod = _reduce("prod", jnp.prod, "ProdBackward0", sum_dtype)
+mean = _reduce("mean", jnp.mean, "MeanBackward0", mean_dtype)
+nansum = _reduce("nansum", jnp.nansum, "NansumBackward0", sum_dtype)
+nanmean = _reduce("nanmean", jnp.nanmean, "NanmeanBackward0", mean_dtype)
+
+
+def _var_impl(name: str, fn, grad_name: str):
+    op = Op(name, lambda x, *, axis, keepdims, ddof: fn(x, axis=axis, keepdims=keepdims, ddof=ddof), grad_name)
+
+    def impl(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None) -> Tensor:
+        if isinstance(dim, bool):  # std(x, False): the legacy `unbiased` positional form
+            dim, unbiased = None, dim
+        ddof = correction if correction is not None else (0 if unbiased is False else 1)
+        mean_dtype(_dtype.from_any(input._node.dtype), op=name)
+        static = (("axis", _axes(input, dim)), ("keepdims", bool(keepdim)), ("ddof", ddof))
+        return _into(call(op, (input,), static), out)
+
+    impl.__name__ = name
+    register(name)(impl)
+    return impl
+
+
+std = _var_impl("std", jnp.std, "StdBackward0")
+var = _var_impl("var", jnp.var, "VarBackward0")
+
+_MinMax = {name: namedtuple(name, ["values", "indices"]) for name in ("max", "min", "median", "mode", "kthvalue")}
+
+
+def _values_indices(name: str, x, axis, keepdims, largest):
+    idx = jnp.argmax(x, axis=axis, keepdims=True) if largest else jnp.argmin(x, axis=axis, keepdims=True)
+    vals = jnp.take_along_axis(x, idx, axis=axis)
+    if not keepdims:
+        vals, idx = jnp.squeeze(vals, axis), jnp.squeeze(idx, axis)
+    return vals, idx
+
+
+_MAX_DIM = Op("max", lambda x, *, axis, keepdims: _values_indices("max", x, axis, keepdims, True), "MaxBackward0")
+_MIN_DIM = Op("min", lambda x, *, axis, keepdims: _values_indices("min", x, axis, keepdims, False), "MinBackward0")
+_MAX_ALL = Op("max", lambda x: jnp.max(x), "MaxBackward1")
+_MIN_ALL = Op("min", lambda x: jnp.min(x), "MinBackward1")
+
+
+def _minmax(name: str, all_op: Op, dim_op: Op, binary):
+    def impl(input, dim=None, keepdim: bool = False, *, out=None):
+        if isinstance(dim, Tensor):  # torch.max(a, b): elementwise
+            return binary(input, dim, out=out)
+        if dim is None:
+            if input.numel() == 0:
+                raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                                   f"Specify the reduction dim with the 'dim' argument.")
+            return call(all_op, (input,))
+        (axis,) = dims(dim, input.dim())
+        node = call(dim_op, (input,), (("axis", axis), ("keepdims", bool(keepdim))))
+        vals = call(_SELECT, (node,), (("index", 0),))
+        idx = call(_SELECT, (node,), (("index", 1),), differentiable=False)
+        return _MinMax[name](vals, idx)
+
+    impl.__name__ = name
+    register(name)(impl)
+    return impl
+
+
+def _arg(name: str, largest: bool):
+    find = jnp.argmax if largest else jnp.argmin
+
+    def fn(x, *, axis, keepdims):
+        if axis is not None:
+            return find(x, axis=axis, keepdims=keepdims)
+        flat = find(x.reshape(-1))  # PyTorch: over the flattened input; keepdim gives all-ones dims
+        return flat.reshape((1,) * x.ndim) if keepdims else flat
+
+    op = Op(name, fn)
+
+    def impl(input, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
+        axis = None if dim is None else dims(dim, input.dim())[0]
+        return _into(call(op, (input,), (("axis", axis), ("keepdims", bool(keepdim))), differentiable=False), out)
+
+    impl.__name__ = name
+    register(name)(impl)
+    return impl
+
+
+argmax = _arg("argmax", True)
+argmin = _arg("argmin", False)
+
+
+def _logical(name: str, fn):
+    op = Op(name, lambda x, *, axis, keepdims: fn(x.astype(bool), axis=axis, keepdims=keepdims))
+
+    def impl(input, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
+        return _into(call(op, (input,), (("axis", _axes(input, dim)), ("keepdims", bool(keepdim)))), out)
+
+    impl.__name__ = name
+    register(name)(impl)
+    return impl
+
+
+all = _logical("all", jnp.all)
+any = _logical("any", jnp.any)
+
+
+def _install_minmax():
+    from ._pointwise import maximum, minimum
+    _minmax("max", _MAX_ALL, _MAX_DIM, maximum)
+    _minmax("min", _MIN_ALL, _MIN_DIM, minimum)
+
+
+_install_minmax()

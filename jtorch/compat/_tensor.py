@@ -1,0 +1,371 @@
+"""The facade's ``Tensor``: a mutable handle onto an immutable graph node.
+
+In-place ops rebind the handle to a new node. A view records its root tensor and the chain of view ops
+taken from it; writing through a view writes back into the root (functionalisation), and every view of
+that root recomputes from it lazily (its node is stale once the root's ``_version`` moved on).
+
+Methods and operators that are ops come from the op registry (``_ops``); this module holds the handle,
+autograd attributes, views and in-place writes, and the sync points (reading values).
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import jax.numpy as jnp
+import numpy as np
+
+from . import _grad_mode, engine
+from .engine import Node, Op
+
+__all__ = ["Tensor", "Size", "wrap", "call"]
+
+
+class Size(tuple):
+    """``torch.Size``: a tuple of ints that prints as ``torch.Size([2, 3])``."""
+
+    def __repr__(self) -> str:
+        return f"torch.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self) -> int:
+        return int(np.prod(self, dtype=np.int64))
+
+    def __getitem__(self, i):
+        out = tuple.__getitem__(self, i)
+        return Size(out) if isinstance(i, slice) else out
+
+
+def _identity(x):
+    return x
+
+
+def _alias_write(base, new):
+    del base
+    return new
+
+
+IDENTITY = Op("identity", _identity, "AliasBackward0")
+LEAF = Op("leaf", _identity)                 # wraps a value as a fresh autograd leaf
+DETACH = Op("detach", _identity)             # a detached alias: its edge is never differentiable
+ALIAS_WRITE = Op("alias_write", _alias_write, "CopyBackwards")
+
+
+class Tensor:
+    """A tensor on the lazy engine; see the module docstring. Construct with ``torch.tensor``."""
+
+    __slots__ = ("_node_", "_base", "_view", "_view_version", "_version", "_grad", "_retains_grad",
+                 "_hooks", "__dict__", "__weakref__")
+    __array_priority__ = 1000  # NumPy defers `ndarray op Tensor` to our reflected operators
+
+    # ------------------------------------------------------------------ the handle
+
+    def _init_handle(self, node: Node, base: Tensor | None = None, view: tuple = ()) -> None:
+        self._node_ = node
+        self._base, self._view = base, view
+        self._view_version = base._version if base is not None else 0
+        self._version = 0
+        self._grad = None
+        self._retains_grad = False
+        self._hooks = None
+        engine.live.add(self)
+
+    @property
+    def _node(self) -> Node:
+        base = self._base
+        if base is not None and self._view_version != base._version:
+            node = base._node
+            for op, static in self._view:
+                node = engine.apply(op, (node,), static, _grad_mode._State.enabled and node.requires_grad
+                                    and op is not DETACH)
+            self._node_, self._view_version = node, base._version
+        return self._node_
+
+    def _write(self, node: Node) -> None:
+        """Rebinds this tensor (and, through a view, its root) to ``node``: the core of in-place ops."""
+        base = self._base
+        if base is None:
+            if self._node_.leaf is not None:
+                node = _leaf_node(node, self)
+            self._node_ = node
+            self._version += 1
+            return
+        base._write(_write_back(base._node, self._view, node))
+
+    # ------------------------------------------------------------------ shape and type
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._node.shape)
+
+    def size(self, dim: int | None = None):
+        shape = self._node.shape
+        return Size(shape) if dim is None else shape[_wrap_dim(dim, len(shape))]
+
+    def dim(self) -> int:
+        return len(self._node.shape)
+
+    ndimension = dim
+
+    @property
+    def ndim(self) -> int:
+        return len(self._node.shape)
+
+    def numel(self) -> int:
+        return int(np.prod(self._node.shape, dtype=np.int64))
+
+    nelement = numel
+
+    def __len__(self) -> int:
+        shape = self._node.shape
+        if not shape:
+            raise TypeError("len() of a 0-d tensor")
+        return shape[0]
+
+    # ------------------------------------------------------------------ autograd attributes
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._node.requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        node = self._node
+        if not self.is_leaf:
+            if requires_grad:
+                return self
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+        if requires_grad and not (np.issubdtype(node.dtype, np.floating) or np.issubdtype(node.dtype, np.complexfloating)):
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        if requires_grad != node.requires_grad:
+            if requires_grad:
+                self._node_ = _leaf_node(node, self)
+            else:
+                self._node_ = engine.apply(DETACH, (node,))
+            self._base = None
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        node = self._node
+        return not node.requires_grad or node.leaf is not None
+
+    @property
+    def grad_fn(self):
+        node = self._node
+        if not node.requires_grad or node.leaf is not None:
+            return None
+        from ._autograd import grad_fn_of
+        return grad_fn_of(node)
+
+    @property
+    def grad(self) -> Tensor | None:
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None and tuple(value.shape) != tuple(self.shape):
+            raise RuntimeError(f"assigned grad has data of a different size")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
+
+    def retain_grad(self) -> None:
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if not self.is_leaf:
+            self._retains_grad = True
+            from ._autograd import retained
+            retained.add(self)
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def register_hook(self, hook):
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if not self.is_leaf:
+            raise NotImplementedError("Tensor.register_hook on a non-leaf tensor is not supported by jtorch yet")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        hooks = self._hooks
+
+        class _Handle:
+            def remove(self_inner):
+                if hook in hooks:
+                    hooks.remove(hook)
+
+        return _Handle()
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
+        from ._autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self) -> Tensor:
+        return view(self, DETACH, ())
+
+    def detach_(self) -> Tensor:
+        if self._base is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self._node_ = engine.apply(DETACH, (self._node,))
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        return view(self, DETACH, ())
+
+    @data.setter
+    def data(self, other: Tensor) -> None:
+        if not isinstance(other, Tensor):
+            raise TypeError(f"data must be a Tensor, not {type(other).__name__}")
+        node = engine.apply(DETACH, (other._node,))
+        self._node_ = _leaf_node(node, self) if self._node_.leaf is not None else node
+        self._version += 1
+
+    # ------------------------------------------------------------------ sync points
+
+    def _value(self):
+        return engine.value(self._node)
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return np.asarray(self._value())
+
+    def __array__(self, dtype=None, copy=None):
+        out = np.asarray(self._value())
+        return out.astype(dtype) if dtype is not None else out
+
+    def tolist(self):
+        return np.asarray(self._value()).tolist()
+
+    def item(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+        return np.asarray(self._value()).reshape(()).item()
+
+    def _scalar(self, kind: str):
+        if self.numel() != 1:
+            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+        return self.item()
+
+    def __float__(self) -> float:
+        return float(self._scalar("float"))
+
+    def __int__(self) -> int:
+        return int(self._scalar("int"))
+
+    def __complex__(self) -> complex:
+        return complex(self._scalar("complex"))
+
+    def __bool__(self) -> bool:
+        if self.numel() != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __index__(self) -> int:
+        if self.numel() != 1 or not (np.issubdtype(self._node.dtype, np.integer) or self._node.dtype == np.bool_):
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __iter__(self):
+        if self.dim() == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __reversed__(self):
+        return iter(self.flip(0)) if self.dim() else self
+
+    def __format__(self, spec: str) -> str:
+        from ._ops._methods import format_tensor
+        return format_tensor(self, spec)
+
+    def __repr__(self) -> str:
+        from ._ops._methods import repr_tensor
+        return repr_tensor(self)
+
+    __str__ = __repr__
+
+
+# ---------------------------------------------------------------------------- module helpers
+
+
+def wrap(node: Node, cls: type = Tensor) -> Tensor:
+    """A new handle on ``node`` (no base). Applies the engine's eager / size-cap policy."""
+    t = object.__new__(cls)
+    t._init_handle(node)
+    engine.maybe_sync()
+    return t
+
+
+def call(op: Op, inputs: tuple, static: tuple = (), differentiable: bool = True) -> Tensor:
+    """Applies ``op`` to tensors (or raw nodes), recording grad edges when grad mode is on."""
+    nodes = tuple(x._node if isinstance(x, Tensor) else x for x in inputs)
+    node = engine.apply(op, nodes, static)
+    node.requires_grad = (differentiable and _grad_mode._State.enabled and _is_float(node.dtype)
+                          and any(n.requires_grad for n in nodes))
+    return wrap(node)
+
+
+def view(base: Tensor, op: Op, static: tuple) -> Tensor:
+    """A view of ``base`` through ``op``: shares "storage" (in-place writes go through to the root)."""
+    root = base if base._base is None else base._base
+    chain = (base._view if base._base is not None else ()) + ((op, static),)
+    node = engine.apply(op, (base._node,), static)
+    node.requires_grad = (op is not DETACH and _grad_mode._State.enabled and base._node.requires_grad
+                          and _is_float(node.dtype))
+    t = object.__new__(Tensor)
+    t._init_handle(node, root, chain)
+    engine.maybe_sync()
+    return t
+
+
+def _is_float(dtype) -> bool:
+    return isinstance(dtype, np.dtype) and (np.issubdtype(dtype, np.floating) or np.issubdtype(dtype, np.complexfloating)
+                                            or dtype.name == "bfloat16")
+
+
+def _leaf_node(node: Node, owner: Tensor) -> Node:
+    """A fresh autograd leaf owned by ``owner`` whose value is ``node``'s (edge not differentiable)."""
+    leaf = engine.apply(LEAF, (node,))
+    leaf.requires_grad = True
+    leaf.leaf = weakref.ref(owner)
+    return leaf
+
+
+# Write ops for each view op: write(base, new_view_value, **static) -> new base value.
+WRITE_OPS: dict[Op, Op] = {IDENTITY: ALIAS_WRITE, DETACH: ALIAS_WRITE}
+
+
+def _write_back(root: Node, chain: tuple, new: Node) -> Node:
+    op, static = chain[0]
+    if len(chain) > 1:
+        inner = engine.apply(op, (root,), static)
+        inner.requires_grad = root.requires_grad and op is not DETACH
+        new = _write_back(inner, chain[1:], new)
+    write = WRITE_OPS.get(op)
+    if write is None:
+        raise RuntimeError(f"in-place write through a `{op.name}` view is not supported")
+    out = engine.apply(write, (root, new), static)
+    out.requires_grad = _grad_mode._State.enabled and (root.requires_grad or (new.requires_grad and op is not DETACH))
+    return out
+
+
+def _wrap_dim(dim: int, ndim: int) -> int:
+    lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
+    if not lo <= dim <= hi:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
+    return dim % max(ndim, 1)

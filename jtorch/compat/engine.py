@@ -1,0 +1,271 @@
+"""The lazy graph engine under every facade Tensor.
+
+An op builds a :class:`Node` (its output shape and dtype come from a cached ``jax.eval_shape``) and runs
+nothing. A sync (reading a value, the end of ``backward`` or ``optimizer.step``, the pending-graph cap, or
+:func:`sync`) computes every pending node still held by a live tensor with **one** jitted executable.
+Executables are cached by the canonical structure of the pending graph (op identities, static arguments,
+wiring, and leaf shapes/dtypes), so a training loop compiles on its first iterations and never again.
+
+Public API: :func:`stats`, :func:`reset_stats`, :func:`sync`, :func:`set_eager`.
+"""
+from __future__ import annotations
+
+import itertools
+import sys
+import weakref
+from typing import Any, Callable, Iterable
+
+import jax
+import numpy as np
+
+from . import _config
+
+__all__ = ["Op", "Node", "stats", "reset_stats", "sync", "set_eager"]
+
+
+class Op:
+    """A pure function over jax arrays, with a stable identity for the executable cache.
+
+    ``fn(*arrays, **static)`` returns an array or a tuple of arrays. ``grad_name`` is the PyTorch
+    ``grad_fn`` class name of nodes it makes (``"AddBackward0"``); ``None`` for non-differentiable ops.
+    """
+
+    __slots__ = ("name", "fn", "grad_name", "__weakref__")
+
+    def __init__(self, name: str, fn: Callable, grad_name: str | None = None):
+        self.name, self.fn, self.grad_name = name, fn, grad_name
+
+    def __repr__(self) -> str:
+        return f"Op({self.name})"
+
+
+class Node:
+    """One value in the graph: materialised (``value`` set) or pending (``op`` applied to ``inputs``).
+
+    ``shape``/``dtype`` are known at creation (tuples of them for multi-output ops). ``requires_grad``
+    is fixed at creation. ``leaf`` is set on autograd leaves: a weak reference to the Tensor that owns
+    the variable, whose ``.grad`` receives the gradient. ``freed`` marks a graph released by ``backward``.
+    """
+
+    __slots__ = ("op", "static", "inputs", "shape", "dtype", "value", "seq", "requires_grad", "leaf",
+                 "freed", "__weakref__")
+
+    def __init__(self, op, static, inputs, shape, dtype, value=None, requires_grad=False):
+        self.op, self.static, self.inputs = op, static, inputs
+        self.shape, self.dtype, self.value = shape, dtype, value
+        self.seq = next(_SEQ)
+        self.requires_grad = requires_grad
+        self.leaf = None
+        self.freed = False
+
+    @property
+    def pending(self) -> bool:
+        return self.value is None
+
+    def __repr__(self) -> str:
+        what = "value" if self.op is None else self.op.name
+        return f"Node#{self.seq}({what}, {self.shape}, {self.dtype})"
+
+
+_SEQ = itertools.count()
+
+
+# ---------------------------------------------------------------- live tensors
+
+
+class _Live:
+    """Registry of live tensor-like holders (anything with a ``_node``), in creation order."""
+
+    def __init__(self):
+        self.refs: dict[int, weakref.ref] = {}
+        self.counter = itertools.count()
+
+    def add(self, holder) -> None:
+        k = next(self.counter)
+        refs = self.refs
+        refs[k] = weakref.ref(holder, lambda _, k=k: refs.pop(k, None))
+
+    def nodes(self) -> list[Node]:
+        out = []
+        for ref in list(self.refs.values()):
+            holder = ref()
+            if holder is not None:
+                node = holder._node_
+                if node.value is None:
+                    out.append(node)
+        return out
+
+
+live = _Live()
+
+
+# ---------------------------------------------------------------- stats
+
+
+class _Stats:
+    __slots__ = ("compilations", "executions", "cache_hits", "nodes", "syncs")
+
+    def __init__(self):
+        self.compilations = self.executions = self.cache_hits = self.nodes = self.syncs = 0
+
+
+_stats = _Stats()
+_pending_since_sync = 0
+
+
+def stats() -> dict[str, int]:
+    """Counters since start or :func:`reset_stats`: ``compilations`` (new executables built),
+    ``executions`` (executables run), ``cache_hits``, ``nodes`` (graph nodes built), ``syncs``."""
+    return {k: getattr(_stats, k) for k in _Stats.__slots__}
+
+
+def reset_stats() -> None:
+    global _stats
+    _stats = _Stats()
+
+
+def set_eager(flag: bool) -> None:
+    """Sync after every op (debugging): same engine and results, no laziness."""
+    _config.eager = bool(flag)
+
+
+# ---------------------------------------------------------------- building nodes
+
+_shape_cache: dict[tuple, tuple] = {}
+
+
+def _abstract(op: Op, static: tuple, inputs: tuple[Node, ...]) -> tuple:
+    key = (op, static, tuple((n.shape, n.dtype) for n in inputs))
+    hit = _shape_cache.get(key)
+    if hit is None:
+        kwargs = dict(static)
+        avals = [jax.ShapeDtypeStruct(n.shape, n.dtype) for n in inputs]
+        out = jax.eval_shape(lambda *xs: op.fn(*xs, **kwargs), *avals)
+        if isinstance(out, (tuple, list)):
+            hit = (tuple(o.shape for o in out), tuple(np.dtype(o.dtype) for o in out))
+        else:
+            hit = (out.shape, np.dtype(out.dtype))
+        _shape_cache[key] = hit
+    return hit
+
+
+def constant(value: Any, requires_grad: bool = False) -> Node:
+    """A materialised node holding ``value`` (a jax array or NumPy array/scalar)."""
+    _stats.nodes += 1
+    return Node(None, (), (), tuple(np.shape(value)), np.dtype(value.dtype), value, requires_grad)
+
+
+def apply(op: Op, inputs: tuple[Node, ...], static: tuple = (), requires_grad: bool = False,
+          aval: tuple | None = None) -> Node:
+    """Adds a pending node ``op(*inputs, **dict(static))``; shape errors surface here, at the caller.
+
+    ``aval`` (``(shape, dtype)``) skips shape inference where the caller already knows the result.
+    """
+    global _pending_since_sync
+    shape, dtype = aval if aval is not None else _abstract(op, static, inputs)
+    _stats.nodes += 1
+    _pending_since_sync += 1
+    return Node(op, static, inputs, shape, dtype, None, requires_grad)
+
+
+def maybe_sync() -> None:
+    """Called after an op's result is owned by a tensor: applies the eager and size-cap policies."""
+    if _config.eager or _pending_since_sync >= _config.max_pending:
+        sync()
+
+
+# ---------------------------------------------------------------- sync
+
+_executables: dict[tuple, Callable] = {}
+_key_parts: list[tuple] = []  # for JTORCH_LOG_COMPILES: (ops, leaves, outputs) of each compiled key
+
+
+def _pending_closure(roots: Iterable[Node]) -> list[Node]:
+    seen: dict[int, Node] = {}
+    stack = [n for n in roots if n.value is None]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen[id(n)] = n
+        stack.extend(i for i in n.inputs if i.value is None and id(i) not in seen)
+    return sorted(seen.values(), key=lambda n: n.seq)
+
+
+def _build(program: tuple, n_leaves: int, outputs: tuple[int, ...]) -> Callable:
+    def run(*leaves):
+        env = list(leaves)
+        for op, static, refs in program:
+            env.append(op.fn(*[env[r] for r in refs], **dict(static)))
+        return tuple(env[i] for i in outputs)
+
+    return jax.jit(run)
+
+
+def _explain(ops: tuple, leaves: tuple, outputs: tuple) -> str:
+    if not _key_parts:
+        return "first compilation"
+    best = min(_key_parts, key=lambda p: (p[0] != ops, p[1] != leaves, p[2] != outputs))
+    if best[0] != ops:
+        diff = next((i for i, (a, b) in enumerate(zip(best[0], ops)) if a != b), min(len(ops), len(best[0])))
+        return (f"new graph structure: {len(ops)} ops, first difference at op {diff} "
+                f"({ops[diff][0].name if diff < len(ops) else 'end'}) vs a cached graph of {len(best[0])} ops")
+    if best[1] != leaves:
+        i = next((i for i, (a, b) in enumerate(zip(best[1], leaves)) if a != b), min(len(leaves), len(best[1])))
+        return f"new leaf shapes/dtypes: leaf {i}: expected={best[1][i] if i < len(best[1]) else None} != got={leaves[i] if i < len(leaves) else None}"
+    return f"new set of outputs: expected={best[2]} != got={outputs}"
+
+
+def sync(extra: Iterable[Node] = ()) -> None:
+    """Computes every pending node held by a live tensor (and ``extra``) with one cached executable."""
+    global _pending_since_sync
+    roots = live.nodes()
+    roots.extend(n for n in extra if n.value is None)
+    _pending_since_sync = 0
+    if not roots:
+        return
+    order = _pending_closure(roots)
+    order_pos = {id(n): k for k, n in enumerate(order)}
+    leaf_pos: dict[int, int] = {}
+    leaf_nodes: list[Node] = []
+    for node in order:
+        for i in node.inputs:
+            if id(i) not in order_pos and id(i) not in leaf_pos:
+                leaf_pos[id(i)] = len(leaf_nodes)
+                leaf_nodes.append(i)
+    n_leaves = len(leaf_nodes)
+
+    def ref(i: Node) -> int:  # leaves first, then pending nodes, in one env list
+        p = order_pos.get(id(i))
+        return leaf_pos[id(i)] if p is None else n_leaves + p
+
+    program = tuple((n.op, n.static, tuple(ref(i) for i in n.inputs)) for n in order)
+    root_ids = {id(n) for n in roots}
+    outputs = tuple(n_leaves + k for k, n in enumerate(order) if id(n) in root_ids)
+    leaves = tuple((n.shape, n.dtype) for n in leaf_nodes)
+    key = (program, leaves, outputs)
+    exe = _executables.get(key)
+    if exe is None:
+        if _config.log_compiles:
+            print(f"[jtorch] compile #{_stats.compilations + 1}: "
+                  f"{_explain(program, leaves, outputs)}", file=sys.stderr)
+            _key_parts.append((program, leaves, outputs))
+        exe = _executables[key] = _build(program, n_leaves, outputs)
+        _stats.compilations += 1
+    else:
+        _stats.cache_hits += 1
+    _stats.executions += 1
+    _stats.syncs += 1
+    values = exe(*[n.value for n in leaf_nodes])
+    for node, value in zip((n for n in order if id(n) in root_ids), values):
+        node.value = value
+        if not node.requires_grad or node.leaf is not None:
+            # Nothing can backpropagate through it: drop the inputs so old graphs can be freed.
+            node.op, node.inputs = None, ()
+
+
+def value(node: Node):
+    """The materialised value of ``node``, syncing if it is pending."""
+    if node.value is None:
+        sync((node,))
+    return node.value
