@@ -334,6 +334,8 @@ def view(base: Tensor, op: Op, static: tuple) -> Tensor:
 
 
 def _is_float(dtype) -> bool:
+    if isinstance(dtype, tuple):  # a multi-output op: differentiable if any output is
+        return any(map(_is_float, dtype))
     return isinstance(dtype, np.dtype) and (np.issubdtype(dtype, np.floating) or np.issubdtype(dtype, np.complexfloating)
                                             or dtype.name == "bfloat16")
 

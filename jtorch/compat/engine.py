@@ -139,7 +139,8 @@ def _abstract(op: Op, static: tuple, inputs: tuple[Node, ...]) -> tuple:
     hit = _shape_cache.get(key)
     if hit is None:
         kwargs = dict(static)
-        avals = [jax.ShapeDtypeStruct(n.shape, n.dtype) for n in inputs]
+        avals = [tuple(map(jax.ShapeDtypeStruct, n.shape, n.dtype)) if isinstance(n.dtype, tuple)
+                 else jax.ShapeDtypeStruct(n.shape, n.dtype) for n in inputs]
         out = jax.eval_shape(lambda *xs: op.fn(*xs, **kwargs), *avals)
         if isinstance(out, (tuple, list)):
             hit = (tuple(o.shape for o in out), tuple(np.dtype(o.dtype) for o in out))

@@ -7,8 +7,8 @@ import numpy as np
 from .. import _device, _dtype, _printing, engine
 from .._tensor import Tensor, call
 from ..engine import Op
-from ._convert import cast
-from ._registry import register
+from ._convert import as_tensor, cast
+from ._registry import inplace, register
 
 _CLONE = Op("clone", lambda x: x, "CloneBackward0")
 
@@ -126,3 +126,23 @@ def format_tensor(t: Tensor, spec: str) -> str:
                                    requires_grad=t.requires_grad and t.grad_fn is None,
                                    grad_fn=t.grad_fn.name() if t.grad_fn is not None else None)
 
+
+
+@register("zero_", function=False)
+def zero_(self) -> Tensor:
+    return fill_(self, 0)
+
+
+@register("fill_", function=False)
+def fill_(self, value) -> Tensor:
+    from ._creation import full_
+    if isinstance(value, Tensor):
+        return copy_(self, value.expand(*self.shape))
+    return inplace(self, full_(tuple(self.shape), value, self._node.dtype), "fill_")
+
+
+@register("copy_", function=False)
+def copy_(self, src, non_blocking: bool = False) -> Tensor:
+    """Copies ``src`` (broadcast, cast to ``self``'s dtype) into ``self``; differentiable w.r.t. ``src``."""
+    src = src if isinstance(src, Tensor) else as_tensor(src)
+    return inplace(self, cast(call(_CLONE, (src.expand(*self.shape),)), self._node.dtype), "copy_")
