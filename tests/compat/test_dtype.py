@@ -7,6 +7,7 @@ text. The one deliberate difference: PyTorch's complex32 (the complex counterpar
 so where PyTorch answers ``torch.complex32`` jtorch raises ``NotImplementedError`` naming it.
 """
 import builtins
+import functools
 import itertools
 import pickle
 
@@ -234,7 +235,10 @@ def test_result_type_all_pairs(default_dtype):
                     lambda: torch_dtype(torch.result_type, a, b))
 
 
-def test_result_type_accepts_arrays():
+def test_result_type_examples():
+    # n-ary is not chained binary: (bool_dim + 2) + uint8_zero is int64, the three together uint8.
+    bool_dim, uint8_zero = torch.ones(2, dtype=torch.bool), torch.tensor(1, dtype=torch.uint8)
+    assert str(result_type(np.zeros(2, bool), 2, np.uint8(1))) == "torch.uint8" != str((bool_dim + 2 + uint8_zero).dtype)
     assert result_type(np.zeros(3, np.int16), jnp.zeros((), jnp.float64), 2) is J.float64
     assert result_type(np.zeros(3, np.int16), jnp.zeros((), jnp.int64), 2) is J.int16
     assert result_type(jnp.zeros((2, 2), jnp.uint8), -1, True) is J.uint8
@@ -278,7 +282,7 @@ def test_result_type_n_ary(ops):
     ``combine_categories``. The three-operand tests above check the fold against real n-ary ops."""
     def fold(kind):
         ds = [tdt(op[1]) for op in ops if isinstance(op, tuple) and op[0] == kind]
-        return None if not ds else ds[0] if len(ds) == 1 else _fold_promote(ds)
+        return functools.reduce(torch.promote_types, ds) if ds else None
 
     def oracle():
         dims, zeros = fold("dim"), fold("zero")
@@ -298,13 +302,6 @@ def test_result_type_n_ary(ops):
         return dims if lower is None else torch.result_type(torch.empty(2, dtype=dims), torch.empty((), dtype=lower))
 
     assert_same(lambda: result_type(*map(ours_operand, ops)), oracle, message=False)
-
-
-def _fold_promote(ds):
-    out = ds[0]
-    for d in ds[1:]:
-        out = torch.promote_types(out, d)
-    return out
 
 
 def _scalar_of(d):
