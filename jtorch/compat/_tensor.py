@@ -278,8 +278,7 @@ class Tensor:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
-    def __hash__(self) -> int:
-        return id(self)
+    __hash__ = object.__hash__  # by identity, in C: the live registry hashes every tensor
 
     def __iter__(self):
         if self.dim() == 0:
@@ -313,10 +312,13 @@ def wrap(node: Node, cls: type = Tensor) -> Tensor:
 
 def call(op: Op, inputs: tuple, static: tuple = (), differentiable: bool = True) -> Tensor:
     """Applies ``op`` to tensors (or raw nodes), recording grad edges when grad mode is on."""
-    nodes = tuple(x._node if isinstance(x, Tensor) else x for x in inputs)
+    nodes = tuple([x._node if isinstance(x, Tensor) else x for x in inputs])
     node = engine.apply(op, nodes, static)
-    node.requires_grad = (differentiable and _grad_mode._State.enabled and _is_float(node.dtype)
-                          and any(n.requires_grad for n in nodes))
+    if differentiable and _grad_mode._State.enabled:
+        for n in nodes:
+            if n.requires_grad:
+                node.requires_grad = _is_float(node.dtype)
+                break
     return wrap(node)
 
 

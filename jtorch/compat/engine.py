@@ -74,20 +74,23 @@ _SEQ = itertools.count()
 
 
 class _Live:
-    """Registry of live tensor-like holders (anything with a ``_node``), in creation order."""
+    """Registry of live tensor-like holders (anything with a ``_node_``), in creation order.
+
+    A dict keyed by weak references whose callback is the dict's own ``__delitem__``: registering costs
+    one ``weakref.ref`` and one dict insert, and iteration order is deterministic (insertion order).
+    Holders must hash by identity (``object.__hash__``).
+    """
 
     def __init__(self):
-        self.refs: dict[int, weakref.ref] = {}
-        self.counter = itertools.count()
+        self.refs: dict[weakref.ref, None] = {}
+        self._remove = self.refs.__delitem__
 
     def add(self, holder) -> None:
-        k = next(self.counter)
-        refs = self.refs
-        refs[k] = weakref.ref(holder, lambda _, k=k: refs.pop(k, None))
+        self.refs[weakref.ref(holder, self._remove)] = None
 
     def nodes(self) -> list[Node]:
         out = []
-        for ref in list(self.refs.values()):
+        for ref in list(self.refs):
             holder = ref()
             if holder is not None:
                 node = holder._node_
@@ -135,7 +138,7 @@ _shape_cache: dict[tuple, tuple] = {}
 
 
 def _abstract(op: Op, static: tuple, inputs: tuple[Node, ...]) -> tuple:
-    key = (op, static, tuple((n.shape, n.dtype) for n in inputs))
+    key = (op, static, *[(n.shape, n.dtype) for n in inputs])
     hit = _shape_cache.get(key)
     if hit is None:
         kwargs = dict(static)

@@ -36,10 +36,18 @@ def scalar_node(value, dtype: np.dtype) -> Node:
 _result_cache: dict[tuple, np.dtype] = {}
 
 
+def _kind(x):
+    if isinstance(x, Tensor):
+        node = x._node
+        return node.dtype, not node.shape
+    if isinstance(x, SCALARS):
+        return type(x)
+    raise TypeError(f"expected Tensor or Number as operand, got {type(x).__name__}")
+
+
 def promote(*operands) -> np.dtype:
     """PyTorch's result dtype (NumPy dtype) for tensors and Python scalars, cached by operand kinds."""
-    key = tuple(type(x) if isinstance(x, SCALARS) else (x._node.dtype, bool(x._node.shape)) for x in operands)
-    key += (_dtype.get_default_dtype(),)
+    key = (_dtype._default_dtype, *[_kind(x) for x in operands])
     hit = _result_cache.get(key)
     if hit is None:
         hit = _result_cache[key] = _dtype.to_jax(result_type(*[

@@ -27,7 +27,18 @@ def _is_float(dt: np.dtype) -> bool:
     return _dtype.from_any(dt)._category >= 2
 
 
+_broadcast_cache: dict[tuple, tuple] = {}
+
+
 def _broadcast_shape(a: tuple, b: tuple) -> tuple:
+    """The broadcast of two shapes, or PyTorch's error naming the mismatched sizes."""
+    hit = _broadcast_cache.get((a, b))
+    if hit is None:
+        hit = _broadcast_cache[(a, b)] = _broadcast(a, b)
+    return hit
+
+
+def _broadcast(a: tuple, b: tuple) -> tuple:
     out = []
     for i in range(1, max(len(a), len(b)) + 1):
         x = a[-i] if i <= len(a) else 1
@@ -39,16 +50,9 @@ def _broadcast_shape(a: tuple, b: tuple) -> tuple:
     return tuple(reversed(out))
 
 
-def _check_tensors(name: str, *xs) -> None:
-    for x in xs:
-        if not isinstance(x, (Tensor, *SCALARS)):
-            raise TypeError(f"{name}(): argument 'other' must be Tensor or Number, not {type(x).__name__}")
-    if not any(isinstance(x, Tensor) for x in xs):
-        raise TypeError(f"{name}(): expected at least one Tensor argument")
-
-
 def _binary(op: Op, name: str, a, b, compute: np.dtype, out=None) -> Tensor:
-    _check_tensors(name, a, b)
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(a).__name__}")
     na, nb = as_node(a, compute), as_node(b, compute)
     _broadcast_shape(na.shape, nb.shape)
     result = call(op, (na, nb), (("dtype", compute),))
