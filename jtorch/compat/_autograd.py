@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _grad_mode, engine
 from ._tensor import Tensor, call, wrap
-from .engine import Node, Op
+from .engine import SELECT, Node, Op
 
 __all__ = ["backward", "grad", "grad_fn_of", "retained"]
 
@@ -49,7 +49,6 @@ def _replay(*inputs, structure):
 
 
 REPLAY = Op("replay", _replay)
-SELECT = Op("select_output", lambda xs, *, index: xs[index])
 
 
 def _collect(roots: Sequence[Node]) -> tuple[list[Node], list[Node]]:

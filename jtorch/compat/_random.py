@@ -14,7 +14,7 @@ import numpy as np
 
 from . import engine
 from ._tensor import Tensor, call, wrap
-from .engine import Op
+from .engine import SELECT, Op
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
            "set_rng_state", "sample"]
@@ -57,8 +57,8 @@ class Generator:
     def _split(self) -> Tensor:
         """Advances the state; returns the node of a fresh subkey for one sampling op."""
         both = call(_SPLIT, (self._state,), differentiable=False)
-        self._state._write(call(_PICK, (both,), (("index", 0),), differentiable=False)._node)
-        return call(_PICK, (both,), (("index", 1),), differentiable=False)
+        self._state._write(call(SELECT, (both,), (("index", 0),), differentiable=False)._node)
+        return call(SELECT, (both,), (("index", 1),), differentiable=False)
 
 
 def _split(key):
@@ -68,7 +68,6 @@ def _split(key):
 
 
 _SPLIT = Op("rng_split", _split)
-_PICK = Op("select_output", lambda xs, *, index: xs[index])
 
 default_generator = Generator()
 

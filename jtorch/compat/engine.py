@@ -69,6 +69,9 @@ class Node:
 
 _SEQ = itertools.count()
 
+#: Picks output ``index`` of a multi-output node; ``grad_fn`` shows the producer's name through it.
+SELECT = Op("select_output", lambda xs, *, index: xs[index])
+
 
 # ---------------------------------------------------------------- live tensors
 

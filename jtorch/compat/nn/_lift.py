@@ -1,0 +1,110 @@
+"""Lifting a core function (``jtorch.nn.functional.conv2d``) to a facade op on Tensors.
+
+The core function's arguments are split into tensors (graph inputs) and everything else (static: part of
+the executable cache key, so they must be hashable; lists become tuples). The core function runs inside
+the engine's executable; its output pytree (an array, a tuple, nested tuples, ``None`` entries) comes back
+as Tensors of the same structure. This is how the facade reuses the core's math instead of repeating it.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Any, Callable
+
+import jax
+import numpy as np
+
+from .. import _grad_mode, engine
+from .._random import default_generator
+from .._tensor import Tensor, call, wrap
+from ..engine import SELECT, Op
+
+__all__ = ["lift"]
+
+_treedefs: dict[tuple, Any] = {}
+
+
+def _encode(value, tensors: list):
+    if isinstance(value, Tensor):
+        tensors.append(value)
+        return ("T", len(tensors) - 1)
+    if isinstance(value, (list, tuple)):
+        return ("L", tuple(_encode(v, tensors) for v in value))
+    if isinstance(value, dict):
+        return ("D", tuple((k, _encode(v, tensors)) for k, v in value.items()))
+    if isinstance(value, np.ndarray):
+        return ("S", tuple(value.tolist()))
+    if isinstance(value, (np.number, np.bool_)):
+        return ("S", value.item())
+    return ("S", value)
+
+
+def _decode(enc, arrays):
+    kind, payload = enc
+    if kind == "T":
+        return arrays[payload]
+    if kind == "L":
+        return tuple(_decode(e, arrays) for e in payload)
+    if kind == "D":
+        return {k: _decode(e, arrays) for k, e in payload}
+    if kind == "K":  # raw key data from the generator: the core wants a typed key
+        return jax.random.wrap_key_data(arrays[payload])
+    return payload
+
+
+def lift(core_fn: Callable, grad_name: str | None = None, *, name: str | None = None,
+         random: bool = False, differentiable: bool = True) -> Callable:
+    """A facade function with ``core_fn``'s signature that runs it through the engine on Tensors.
+
+    ``random``: ``core_fn`` takes a keyword ``key``; the facade draws it from the global generator (or the
+    ``generator=`` argument) only when the call needs one (``training`` and ``p > 0`` for dropout).
+    """
+    name = name or core_fn.__name__
+    sig = inspect.signature(core_fn)
+
+    def run(*arrays, spec):
+        out = core_fn(**{k: _decode(e, arrays) for k, e in spec})
+        leaves, treedef = jax.tree_util.tree_flatten(out)
+        _treedefs[(op, spec)] = treedef
+        return tuple(leaves)
+
+    op = Op(name, run, grad_name or f"{''.join(p.capitalize() for p in name.split('_'))}Backward0")
+
+    @functools.wraps(core_fn)
+    def facade(*args, **kwargs):
+        generator = kwargs.pop("generator", None)
+        bound = sig.bind(*args, **kwargs)
+        tensors: list[Tensor] = []
+        spec = [(k, _encode(v, tensors)) for k, v in bound.arguments.items() if k != "key"]
+        if random and _needs_key(bound.arguments):
+            tensors.append((generator or default_generator)._split())
+            spec.append(("key", ("K", len(tensors) - 1)))
+        spec = tuple(spec)
+        node = call(op, tuple(tensors), (("spec", spec),), differentiable)
+        return _unflatten(node, _treedefs[(op, spec)])
+
+    facade.__wrapped_core__ = core_fn
+    return facade
+
+
+def _needs_key(arguments: dict) -> bool:
+    return bool(arguments.get("training", True)) and arguments.get("p", 1) != 0
+
+
+def _unflatten(t: Tensor, treedef) -> Any:
+    """The op's flat tuple output as Tensors in the core function's output structure."""
+    n = treedef.num_leaves
+    if treedef == jax.tree_util.tree_structure(0):  # a single array
+        return _select(t, 0)
+    return jax.tree_util.tree_unflatten(treedef, [_select(t, i) for i in range(n)])
+
+
+def _select(t: Tensor, i: int) -> Tensor:
+    node = t._node
+    out = engine.apply(SELECT, (node,), (("index", i),), aval=(node.shape[i], node.dtype[i]))
+    out.requires_grad = node.requires_grad and _is_float(node.dtype[i]) and _grad_mode._State.enabled
+    return wrap(out)
+
+
+def _is_float(dt) -> bool:
+    return np.issubdtype(dt, np.inexact) or dt.name == "bfloat16"

@@ -1,0 +1,69 @@
+"""``torch.nn.functional``: the core's functional ops (``jtorch.nn.functional``) lifted onto Tensors.
+
+Every public core op is lifted as it is (same signature, same math); only the deliberate differences of the
+pure core are adapted here: ``batch_norm``/``instance_norm`` write their running statistics back into the
+given buffers, and random ops draw their key from the global generator.
+"""
+from __future__ import annotations
+
+import jtorch.nn.functional as _core
+
+from .. import _grad_mode
+from .._tensor import Tensor
+from ._lift import lift
+
+# PyTorch's grad_fn names where they differ from the op name (tutorials print them).
+_GRAD_NAMES = {
+    "relu": "ReluBackward0", "linear": "AddmmBackward0", "conv1d": "ConvolutionBackward0",
+    "conv2d": "ConvolutionBackward0", "conv3d": "ConvolutionBackward0",
+    "conv_transpose1d": "ConvolutionBackward0", "conv_transpose2d": "ConvolutionBackward0",
+    "conv_transpose3d": "ConvolutionBackward0", "cross_entropy": "NllLossBackward0",
+    "nll_loss": "NllLossBackward0", "mse_loss": "MseLossBackward0", "l1_loss": "MeanBackward0",
+    "dropout": "MulBackward0", "max_pool2d": "MaxPool2DWithIndicesBackward0",
+    "max_pool1d": "SqueezeBackward1", "avg_pool2d": "AvgPool2DBackward0", "log_softmax": "LogSoftmaxBackward0",
+    "softmax": "SoftmaxBackward0", "sigmoid": "SigmoidBackward0", "tanh": "TanhBackward0",
+    "binary_cross_entropy": "BinaryCrossEntropyBackward0", "leaky_relu": "LeakyReluBackward0",
+    "embedding": "EmbeddingBackward0", "layer_norm": "NativeLayerNormBackward0",
+    "batch_norm": "NativeBatchNormBackward0", "gelu": "GeluBackward0", "elu": "EluBackward0",
+    "hardtanh": "HardtanhBackward0", "softplus": "SoftplusBackward0", "silu": "SiluBackward0",
+    "adaptive_avg_pool2d": "MeanBackward1", "interpolate": "UpsampleNearest2DBackward0",
+    "smooth_l1_loss": "SmoothL1LossBackward0", "binary_cross_entropy_with_logits":
+        "BinaryCrossEntropyWithLogitsBackward0", "kl_div": "KlDivBackward0",
+}
+_RANDOM = {"dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"}
+_NOT_DIFFERENTIABLE = {"one_hot"}
+_ADAPTED = {"batch_norm", "instance_norm"}
+
+for _name in getattr(_core, "__all__", None) or [n for n in dir(_core) if not n.startswith("_")]:
+    _fn = getattr(_core, _name)
+    if callable(_fn) and _name not in _ADAPTED:
+        globals()[_name] = lift(_fn, _GRAD_NAMES.get(_name), random=_name in _RANDOM,
+                                differentiable=_name not in _NOT_DIFFERENTIABLE)
+
+_batch_norm = lift(_core.batch_norm, "NativeBatchNormBackward0") if hasattr(_core, "batch_norm") else None
+_instance_norm = lift(_core.instance_norm, "NativeBatchNormBackward0") if hasattr(_core, "instance_norm") else None
+
+
+def _write_stats(buffers, new) -> None:
+    with _grad_mode.no_grad():
+        for buf, value in zip(buffers, new):
+            if isinstance(buf, Tensor) and value is not None:
+                buf._write(value.detach()._node)
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
+               eps=1e-5) -> Tensor:
+    """PyTorch's ``F.batch_norm``: in training mode the running statistics are updated in place."""
+    out, mean, var = _batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    if training:
+        _write_stats((running_mean, running_var), (mean, var))
+    return out
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                  momentum=0.1, eps=1e-5) -> Tensor:
+    """PyTorch's ``F.instance_norm``: running statistics, when given, are updated in place."""
+    out, mean, var = _instance_norm(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+    if use_input_stats:
+        _write_stats((running_mean, running_var), (mean, var))
+    return out
