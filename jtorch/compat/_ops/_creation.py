@@ -91,6 +91,13 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
     return full_(_size(size), py_scalar(fill_value), _dt(dtype, _dtype.from_any(self._node.dtype)), requires_grad)
 
 
+@register("new_tensor", function=False)
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False) -> Tensor:
+    """A new leaf holding a copy of ``data``, with this tensor's dtype unless ``dtype`` is given."""
+    from ._convert import from_data
+    return from_data(data, _dtype.from_any(self._node.dtype) if dtype is None else dtype, requires_grad)
+
+
 @register("arange", method=False)
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False) -> Tensor:

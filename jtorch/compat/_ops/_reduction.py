@@ -2,8 +2,6 @@
 ``argmax``/``argmin``, ``all``/``any``, ``norm``, with PyTorch's dtype rules and named-tuple results."""
 from __future__ import annotations
 
-from collections import namedtuple
-
 import jax.numpy as jnp
 
 from .. import _dtype
@@ -12,8 +10,7 @@ from .._tensor import Tensor, call
 from ..engine import Op
 from ._registry import dims, register
 from ._pointwise import _into
-
-_SELECT = Op("select_output", lambda xs, *, index: xs[index])
+from ._return_types import RETURN_TYPES, outputs
 
 
 def _axes(t: Tensor, dim) -> tuple[int, ...] | None:
@@ -63,8 +60,6 @@ def _var_impl(name: str, fn, grad_name: str):
 std = _var_impl("std", jnp.std, "StdBackward0")
 var = _var_impl("var", jnp.var, "VarBackward0")
 
-_MinMax = {name: namedtuple(name, ["values", "indices"]) for name in ("max", "min", "median", "mode", "kthvalue")}
-
 
 def _values_indices(name: str, x, axis, keepdims, largest):
     idx = jnp.argmax(x, axis=axis, keepdims=True) if largest else jnp.argmin(x, axis=axis, keepdims=True)
@@ -90,10 +85,8 @@ def _minmax(name: str, all_op: Op, dim_op: Op, binary):
                                    f"Specify the reduction dim with the 'dim' argument.")
             return call(all_op, (input,))
         (axis,) = dims(dim, input.dim())
-        node = call(dim_op, (input,), (("axis", axis), ("keepdims", bool(keepdim))))
-        vals = call(_SELECT, (node,), (("index", 0),))
-        idx = call(_SELECT, (node,), (("index", 1),), differentiable=False)
-        return _MinMax[name](vals, idx)
+        static = (("axis", axis), ("keepdims", bool(keepdim)))
+        return RETURN_TYPES[name](outputs(dim_op, (input,), static, (True, False)))
 
     impl.__name__ = name
     register(name)(impl)

@@ -13,6 +13,7 @@ from typing import Callable
 import numpy as np
 
 from .. import _dtype, _grad_mode
+from .._dtype_promotion import can_cast
 from .._tensor import Tensor
 
 __all__ = ["register", "REGISTRY", "install", "inplace"]
@@ -58,7 +59,7 @@ def inplace(self: Tensor, result: Tensor, name: str) -> Tensor:
                            f"{list(result.shape)}")
     src, dst = result._node.dtype, self._node.dtype
     if src != dst:
-        if not _dtype.can_cast(_dtype.from_any(src), _dtype.from_any(dst)):
+        if not can_cast(_dtype.from_any(src), _dtype.from_any(dst)):
             raise RuntimeError(f"result type {_dtype.from_any(src)._c10} can't be cast to the desired output "
                                f"type {_dtype.from_any(dst)._c10}")
         from ._convert import cast
