@@ -9,6 +9,7 @@ import pytest
 import torch
 from torch.optim import lr_scheduler as tls
 
+import jtorch.optim as jo
 from jtorch.optim import lr_scheduler as ls
 
 BASE = 0.1
@@ -154,6 +155,15 @@ def test_reduce_on_plateau_matches_torch(kwargs):
         got.append(plateau.step(m))
     assert got == want
     assert plateau.get_last_lr() == sched.get_last_lr()
+
+
+def test_reduce_on_plateau_sets_optimizer_lr():
+    opt_state = jo.sgd(lr=BASE, momentum=0.9).init({"w": jnp.zeros(2)})
+    plateau = ls.ReduceLROnPlateau(BASE, patience=0, factor=0.5)
+    for m in (1.0, 1.0, 1.0):
+        plateau.step(m, opt_state)
+    assert opt_state.hyperparams["lr"].dtype == jnp.float32
+    np.testing.assert_allclose(opt_state.hyperparams["lr"], BASE / 4, rtol=1e-7)
 
 
 ERRORS = [  # (jtorch call, torch call, error type, PyTorch's message)

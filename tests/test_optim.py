@@ -208,6 +208,11 @@ def test_update_needs_params():
         opt.update({"w": jnp.ones(2)}, state)
 
 
+def test_complex_params_not_implemented():
+    with pytest.raises(NotImplementedError, match="complex parameters"):
+        jo.adam().init({"w": jnp.ones(2, jnp.complex64)})
+
+
 def test_set_hyperparams_rejects_unknown_and_static():
     state = jo.sgd(lr=0.1).init({"w": jnp.zeros(2)})  # momentum=0: no buffer, momentum is not runtime
     with pytest.raises(KeyError, match="`momentum` is not a runtime hyper-parameter"):

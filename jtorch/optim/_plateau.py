@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import math
 
+from ._transform import set_hyperparams
+
 
 class ReduceLROnPlateau:
     """PyTorch's ``torch.optim.lr_scheduler.ReduceLROnPlateau`` for one lr, on the host.
 
-    ``step(metric)`` returns the lr to use next; apply it with
-    ``jtorch.optim.set_hyperparams(opt_state, lr=plateau.step(val_loss))`` (no recompile).
+    ``step(metric)`` returns the lr to use next; ``step(metric, opt_state)`` also sets it in a
+    ``jtorch.optim`` optimizer state (through :func:`jtorch.optim.set_hyperparams`: no recompile).
 
     Args:
         lr: the optimizer's current lr.
@@ -46,8 +48,8 @@ class ReduceLROnPlateau:
             return a < best * (1.0 - self.threshold) if self.mode == "min" else a > best * (self.threshold + 1.0)
         return a < best - self.threshold if self.mode == "min" else a > best + self.threshold
 
-    def step(self, metrics) -> float:
-        """Records one epoch's metric; returns the (possibly reduced) lr."""
+    def step(self, metrics, opt_state=None) -> float:
+        """Records one epoch's metric; returns the (possibly reduced) lr, and sets it in ``opt_state``."""
         current = float(metrics)
         self.last_epoch += 1
         if self.is_better(current, self.best):
@@ -62,6 +64,8 @@ class ReduceLROnPlateau:
             if self.lr - new_lr > self.eps:
                 self.lr = new_lr
             self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
+        if opt_state is not None:
+            set_hyperparams(opt_state, lr=self.lr)
         return self.lr
 
     def get_last_lr(self) -> list[float]:

@@ -85,6 +85,12 @@ def pytorch_rule(init_fn: Callable[[optax.Params], NamedTuple],
     gradient for ``maximize``, add ``weight_decay * param`` to it (L2), or to ``d`` for decoupled decay
     (``param *= 1 - lr * weight_decay``), and return ``-lr * d``. Updates and state keep their dtypes."""
 
+    def checked_init(params):
+        if any(jnp.iscomplexobj(p) for p in jax.tree.leaves(params)):
+            raise NotImplementedError("complex parameters are not supported by jtorch.optim "
+                                      "(PyTorch updates them as real views)")
+        return init_fn(params)
+
     def update_fn(updates, state, params=None):
         if params is None:
             raise ValueError("jtorch optimizers need the params: call `update(grads, state, params)` "
@@ -98,14 +104,15 @@ def pytorch_rule(init_fn: Callable[[optax.Params], NamedTuple],
         new_updates = jax.tree.map(lambda x, u: (-lr * x).astype(u.dtype), d, updates)
         return new_updates, jax.tree.map(lambda n, o: n.astype(o.dtype), new_state, state)
 
-    return optax.GradientTransformation(init_fn, update_fn)
+    return optax.GradientTransformation(checked_init, update_fn)
 
 
 def set_hyperparams(opt_state: optax.InjectHyperparamsState, **values: Any) -> optax.InjectHyperparamsState:
     """Sets runtime hyper-parameters in place, as PyTorch's ``optimizer.param_groups[0][name] = value``.
 
-    Each value is cast to the stored dtype, so a jitted step that takes ``opt_state`` does not recompile.
-    ``betas=(b1, b2)`` sets ``beta1`` and ``beta2``.
+    Each value is cast to the stored dtype, so a jitted step that takes ``opt_state`` does not recompile
+    (optax's plain ``opt_state.hyperparams["lr"] = 0.01`` stores a weakly typed Python float and costs one
+    more compilation). ``betas=(b1, b2)`` sets ``beta1`` and ``beta2``.
 
     Args:
         opt_state: the state of a ``jtorch.optim`` optimizer (an ``optax.InjectHyperparamsState``).
