@@ -33,3 +33,5 @@ def is_tensor(obj) -> "bool":
 
 def numel(input) -> "int":
     return input.numel()
+
+from . import nn  # noqa: E402  (torch.nn.Module without `import torch.nn`, as in PyTorch)

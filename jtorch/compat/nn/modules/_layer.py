@@ -1,0 +1,153 @@
+"""``CoreLayer``: a facade Module that holds Parameters and runs a core layer spec (``jtorch.nn``).
+
+The constructor builds the core spec with PyTorch's arguments, mirrors its hyper-parameters as attributes
+(``in_features``, ``kernel_size``...), and initialises the parameters with the spec's ``init`` (PyTorch's
+``reset_parameters``) on a key from the global generator, so ``torch.manual_seed`` reproduces a model.
+``forward`` runs ``spec.apply`` as one lifted op (the spec is a static argument, so equal configurations
+share executables) on the module's current Parameters and buffers; stateful layers get their new state
+written back into their buffers. The math lives once, in the core.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+from typing import Any, ClassVar
+
+import jax
+
+from ... import _grad_mode
+from ..._random import default_generator
+from ..._tensor import Tensor
+from .._lift import lift
+from ..parameter import Parameter
+from .module import Module
+
+__all__ = ["CoreLayer"]
+
+_SKIP_FIELDS = {"device", "dtype"}
+_shapes: dict[Any, tuple] = {}
+
+
+def _init(spec, key=None):
+    return spec.init(key)
+
+
+def _apply(spec, params, state, inputs, kwargs, training):
+    return spec.apply(params, state, *inputs, train=training, **kwargs)
+
+
+def _apply_random(spec, params, state, inputs, kwargs, training, p, key=None):
+    del p  # only decides whether a key is drawn (see _lift._needs_key)
+    return spec.apply(params, state, *inputs, train=training, key=key, **kwargs)
+
+
+_lifted_init = lift(_init, name="reset_parameters", random=True, differentiable=False)
+
+
+def _param_names(spec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Names of the spec's parameters and state (by abstract evaluation, cached per spec)."""
+    try:
+        return _shapes[spec]
+    except KeyError:
+        names = []
+
+        def init(key):  # dict insertion order is PyTorch's registration order; pytrees would sort it
+            params, state = spec.init(key)
+            names.append((tuple(params), tuple(state)))
+            return 0
+
+        jax.eval_shape(init, jax.random.key(0))
+        _shapes[spec] = names[0]
+        return names[0]
+
+
+class CoreLayer(Module):
+    """A Module over the core spec class ``_core``. Subclasses set ``_core`` and write ``extra_repr``.
+
+    ``_optional``: parameter names PyTorch registers as ``None`` when the layer has none (``bias``);
+    ``_optional_buffers`` likewise for buffers. ``_random``: the spec takes a key in training mode
+    (``_key_prob`` names the attribute holding the probability that decides whether one is drawn).
+    """
+    _core: ClassVar[type]
+    _grad_name: ClassVar[str | None] = None
+    _optional: ClassVar[tuple[str, ...]] = ()
+    _optional_buffers: ClassVar[tuple[str, ...]] = ()
+    _random: ClassVar[bool] = False
+    _key_prob: ClassVar[str] = "p"
+    _run_fn: ClassVar[Any] = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        spec = self._core(*args, **kwargs)
+        self.__dict__["_spec0"] = spec
+        param_names, state_names = _param_names(spec)
+        fields = tuple(f.name for f in dataclasses.fields(spec) if f.name not in _SKIP_FIELDS
+                       and not f.name.startswith("_") and f.name not in param_names
+                       and f.name not in self._optional)
+        self.__dict__["_spec_fields"] = fields
+        for name in fields:
+            setattr(self, name, getattr(spec, name))
+        self.__dict__["_spec_cache"] = (tuple(getattr(spec, n) for n in fields), spec)
+        params, state = {}, {}
+        if param_names or state_names:
+            with _grad_mode.no_grad():
+                params, state = _lifted_init(spec)
+        for name in param_names + tuple(n for n in self._optional if n not in param_names):
+            self.register_parameter(name, Parameter(params[name]) if name in params else None)
+        for name in state_names + tuple(n for n in self._optional_buffers if n not in state_names):
+            self.register_buffer(name, state.get(name))
+
+    def _spec(self):
+        """The core spec for the current attributes (users may change ``momentum``, ``p``...)."""
+        values = tuple(self.__dict__[n] for n in self._spec_fields)
+        cached_values, spec = self._spec_cache
+        if values != cached_values:
+            spec = copy.copy(self._spec0)
+            for name, value in zip(self._spec_fields, values):
+                object.__setattr__(spec, name, value)
+            if hasattr(spec, "__post_init__"):
+                spec.__post_init__()
+            self.__dict__["_spec_cache"] = (values, spec)
+        return spec
+
+    @classmethod
+    def _runner(cls):
+        run = cls.__dict__.get("_run_fn")
+        if run is None:
+            run = lift(_apply_random if cls._random else _apply, cls._grad_name or f"{cls.__name__}Backward0",
+                       name=cls.__name__, random=cls._random)
+            cls._run_fn = run
+        return run
+
+    def forward(self, *inputs: Any, **kwargs: Any) -> Any:
+        spec = self._spec()
+        params = {k: v for k, v in self._parameters.items() if v is not None}
+        state = {k: v for k, v in self._buffers.items() if v is not None}
+        run = self._runner()
+        if self._random:
+            p = getattr(self, self._key_prob)
+            y, new_state = run(spec, params, state, inputs, kwargs, self.training, p)
+        else:
+            y, new_state = run(spec, params, state, inputs, kwargs, self.training)
+        if self.training and state:
+            with _grad_mode.no_grad():
+                for name, value in new_state.items():
+                    buf = self._buffers.get(name)
+                    if isinstance(buf, Tensor) and value is not state[name]:
+                        buf._write(value.detach()._node)
+        return y
+
+    def reset_parameters(self) -> None:
+        """Draws fresh parameters (and resets state) from the global generator, as at construction."""
+        spec = self._spec()
+        param_names, state_names = _param_names(spec)
+        if not (param_names or state_names):
+            return
+        with _grad_mode.no_grad():
+            params, state = _lifted_init(spec)
+            for name in param_names:
+                if self._parameters.get(name) is not None:
+                    self._parameters[name].copy_(params[name])
+            for name in state_names:
+                if self._buffers.get(name) is not None:
+                    self._buffers[name].copy_(state[name])

@@ -1,0 +1,36 @@
+"""Identity, Linear and Bilinear: Modules over the core specs of ``jtorch.nn``."""
+from __future__ import annotations
+
+import jtorch.nn as _core
+
+from ._layer import CoreLayer
+
+__all__ = ["Bilinear", "Identity", "Linear"]
+
+
+class Identity(CoreLayer):
+    """Returns its input; accepts and ignores any constructor arguments."""
+    _core = _core.Identity
+
+    def forward(self, input):
+        return input
+
+
+class Linear(CoreLayer):
+    """``y = x W^T + b``. Args: in_features, out_features, bias=True, device=None, dtype=None."""
+    _core = _core.Linear
+    _grad_name = "AddmmBackward0"
+    _optional = ("bias",)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Bilinear(CoreLayer):
+    """``y = x1^T A x2 + b``. Args: in1_features, in2_features, out_features, bias=True, device, dtype."""
+    _core = _core.Bilinear
+    _optional = ("bias",)
+
+    def extra_repr(self) -> str:
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")

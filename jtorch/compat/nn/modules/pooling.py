@@ -1,0 +1,70 @@
+"""Max, average, power-average, adaptive pooling and max-unpooling: Modules over the core pooling specs."""
+from __future__ import annotations
+
+import jtorch.nn as _core
+
+from ._layer import CoreLayer
+
+__all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
+           "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "LPPool1d",
+           "LPPool2d", "LPPool3d", "MaxPool1d", "MaxPool2d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d",
+           "MaxUnpool3d"]
+
+
+class _MaxPoolNd(CoreLayer):
+    def extra_repr(self) -> str:
+        return ("kernel_size={kernel_size}, stride={stride}, padding={padding}"
+                ", dilation={dilation}, ceil_mode={ceil_mode}".format(**self.__dict__))
+
+
+class _AvgPoolNd(CoreLayer):
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class _LPPoolNd(CoreLayer):
+    def extra_repr(self) -> str:
+        return ("norm_type={norm_type}, kernel_size={kernel_size}, stride={stride}, "
+                "ceil_mode={ceil_mode}".format(**self.__dict__))
+
+
+class _AdaptivePoolNd(CoreLayer):
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class _MaxUnpoolNd(CoreLayer):
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+def _ntuple(cls, n):
+    """AvgPool1d and MaxUnpoolNd keep their sizes as n-tuples, as PyTorch's ``_single``/``_pair``."""
+    init = cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        for name in ("kernel_size", "stride", "padding"):
+            value = getattr(self, name)
+            if isinstance(value, int):
+                setattr(self, name, (value,) * n)
+    cls.__init__ = __init__
+    return cls
+
+
+def _family(base, op, grad=None, single=()):
+    out = {}
+    for n in (1, 2, 3):
+        name = f"{op}{n}d"
+        cls = type(name, (base,), {"_core": getattr(_core, name), "_grad_name": grad, "__module__": __name__,
+                                   "__doc__": f"PyTorch's ``nn.{name}`` over :class:`jtorch.nn.{name}`."})
+        out[name] = _ntuple(cls, n) if n in single else cls
+    return out
+
+
+globals().update(_family(_MaxPoolNd, "MaxPool", "MaxPool2DWithIndicesBackward0"))
+globals().update(_family(_AvgPoolNd, "AvgPool", "AvgPool2DBackward0", single=(1,)))
+globals().update(_family(_LPPoolNd, "LPPool"))
+globals().update(_family(_AdaptivePoolNd, "AdaptiveAvgPool"))
+globals().update(_family(_AdaptivePoolNd, "AdaptiveMaxPool"))
+globals().update(_family(_MaxUnpoolNd, "MaxUnpool", single=(1, 2, 3)))

@@ -1,0 +1,50 @@
+"""Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle over the core specs."""
+from __future__ import annotations
+
+import jtorch.nn as _core
+
+from ._layer import CoreLayer
+
+__all__ = ["PixelShuffle", "PixelUnshuffle", "Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d"]
+
+
+class Upsample(CoreLayer):
+    """size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None."""
+    _core = _core.Upsample
+    _grad_name = "UpsampleNearest2DBackward0"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name = type(self).__name__
+
+    def extra_repr(self) -> str:
+        info = "scale_factor=" + repr(self.scale_factor) if self.scale_factor is not None \
+            else "size=" + repr(self.size)
+        return info + ", mode=" + repr(self.mode)
+
+
+class UpsamplingNearest2d(Upsample):
+    """``Upsample(size, scale_factor, mode='nearest')``."""
+    _core = _core.UpsamplingNearest2d
+
+
+class UpsamplingBilinear2d(Upsample):
+    """``Upsample(size, scale_factor, mode='bilinear', align_corners=True)``."""
+    _core = _core.UpsamplingBilinear2d
+    _grad_name = "UpsampleBilinear2DBackward0"
+
+
+class PixelShuffle(CoreLayer):
+    """``(*, C r^2, H, W) -> (*, C, H r, W r)``."""
+    _core = _core.PixelShuffle
+
+    def extra_repr(self) -> str:
+        return f"upscale_factor={self.upscale_factor}"
+
+
+class PixelUnshuffle(CoreLayer):
+    """``(*, C, H r, W r) -> (*, C r^2, H, W)``."""
+    _core = _core.PixelUnshuffle
+
+    def extra_repr(self) -> str:
+        return f"downscale_factor={self.downscale_factor}"
