@@ -134,7 +134,7 @@ def _free(roots: list[Node]) -> None:
     inner, _ = _collect(roots)
     for n in inner:
         n.freed = True
-        if n.value is not None:
+        if n.value is not None and n.op is not SELECT:  # a SELECT keeps its producer for grad_fn's name
             n.inputs = ()
 
 

@@ -34,7 +34,12 @@ def _tensor_list(name: str, tensors) -> list[Tensor]:
     return list(tensors)
 
 
-_CAT = Op("cat", lambda *xs, axis, dtype: jnp.concatenate([x.astype(dtype) for x in xs], axis), "CatBackward0")
+def _cat(*xs, axis, dtype):
+    kept = [x for x in xs if x.shape != (0,)] or xs[:1]  # PyTorch skips legacy 1-D empty tensors
+    return jnp.concatenate([x.astype(dtype) for x in kept], axis)
+
+
+_CAT = Op("cat", _cat, "CatBackward0")
 _STACK = Op("stack", lambda *xs, axis, dtype: jnp.stack([x.astype(dtype) for x in xs], axis), "StackBackward0")
 
 
@@ -58,7 +63,7 @@ def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {axis}. Expected size "
                                    f"{ref.shape[d]} but got size {t.shape[d]} for tensor number {i} in the list.")
     dt = promote(*tensors)
-    return _into(call(_CAT, tuple(t for _, t in kept), (("axis", axis), ("dtype", dt))), out)
+    return _into(call(_CAT, tuple(tensors), (("axis", axis), ("dtype", dt))), out)
 
 
 @register("stack", method=False)
@@ -275,7 +280,7 @@ def broadcast_tensors(*tensors) -> tuple[Tensor, ...]:
     if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
         tensors = tuple(tensors[0])
     shape = broadcast_shapes(*(tuple(t.shape) for t in tensors))
-    return tuple(t.expand(*shape) for t in tensors)
+    return tuple(t if tuple(t.shape) == shape else t.expand(*shape) for t in tensors)
 
 
 @register("broadcast_to")

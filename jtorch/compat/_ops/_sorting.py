@@ -2,9 +2,9 @@
 ``nanmedian``, ``mode``, ``unique``, and the scans ``cumsum``/``cumprod``/``cummax``/``cummin``/
 ``logcumsumexp``. Values-and-indices results are ``torch.return_types`` named tuples.
 
-Sorting is stable everywhere (ties keep input order, NaN sorts as the largest value, as in PyTorch), so
-``topk`` and ``sort`` pick the lowest index among ties. ``kthvalue`` may name a different index than
-PyTorch among equal values: PyTorch's quickselect leaves that order unspecified.
+Sorting is stable everywhere (ties keep input order, NaN sorts as the largest value, as in PyTorch).
+``topk`` and ``kthvalue`` therefore pick the lowest index among equal values, where PyTorch's
+partial sorts leave that order unspecified (their values always agree).
 """
 from __future__ import annotations
 
@@ -43,14 +43,15 @@ def _sort(x, *, axis, descending):
 
 
 _SORT = Op("sort", _sort, "SortBackward0")
+_SORT_STABLE = Op("sort", _sort, "SortBackward1")  # PyTorch's sort.stable overload, chosen by passing `stable`
 _ARGSORT = Op("argsort", lambda x, *, axis, descending: _argsort(x, axis, descending))
 
 
 @register("sort")
-def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False, out=None):
-    del stable  # always stable
+def sort(input, dim: int = -1, descending: bool = False, *, stable: bool | None = None, out=None):
     static = (("axis", _axis(input, dim)), ("descending", bool(descending)))
-    return RETURN_TYPES["sort"](outputs(_SORT, (input,), static, (True, False)))
+    op = _SORT if stable is None else _SORT_STABLE  # always stable either way
+    return RETURN_TYPES["sort"](outputs(op, (input,), static, (True, False)))
 
 
 @register("argsort")
@@ -107,8 +108,16 @@ def _order_stat(x, *, axis, keepdims, rule):
 _KTHVALUE = Op("kthvalue", _order_stat, "KthvalueBackward0")
 _MEDIAN_DIM = Op("median", _order_stat, "MedianBackward1")
 _NANMEDIAN_DIM = Op("nanmedian", _order_stat, "NanmedianBackward1")
-_MEDIAN_ALL = Op("median", lambda x, *, rule: _order_stat(x.reshape(-1), axis=0, keepdims=False, rule=rule)[0],
-                 "MedianBackward0")
+def _median_all(x, *, rule):
+    v = lax.stop_gradient(_order_stat(x.reshape(-1), axis=0, keepdims=False, rule=rule)[0])
+    # PyTorch spreads the gradient evenly over every element equal to the median (NaN: over the NaNs)
+    hit = (x == v) | (jnp.isnan(x) & jnp.isnan(v)) if jnp.issubdtype(x.dtype, jnp.floating) else x == v
+    if not jnp.issubdtype(x.dtype, jnp.inexact):
+        return v
+    return jnp.sum(jnp.where(hit, x, 0)) / jnp.sum(hit)
+
+
+_MEDIAN_ALL = Op("median", _median_all, "MedianBackward0")
 _NANMEDIAN_ALL = Op("nanmedian", _MEDIAN_ALL.fn, "NanmedianBackward0")
 
 
@@ -151,6 +160,7 @@ def _mode(x, *, axis, keepdims):
     value = jnp.where(best, m, _largest(m.dtype)).min(-1, keepdims=True)  # the smallest of the most frequent
     pos = jnp.arange(m.shape[-1])
     index = jnp.where(m == value, pos, -1).max(-1, keepdims=True).astype(_LONG)
+    value = jnp.take_along_axis(m, index, axis=-1)  # the gradient flows to the chosen index, as in PyTorch
     value, index = jnp.moveaxis(value, -1, axis), jnp.moveaxis(index, -1, axis)
     return (value, index) if keepdims else (jnp.squeeze(value, axis), jnp.squeeze(index, axis))
 
@@ -200,7 +210,7 @@ def _cum_extreme(x, *, axis, largest):
     pos = lax.broadcasted_iota(_LONG, x.shape, axis)
     hit = jnp.where(seen_nan, nan, x == run)  # PyTorch: NaN propagates and keeps its index
     index = lax.cummax(jnp.where(hit, pos, -1), axis=axis)
-    return (jnp.where(seen_nan, jnp.nan, run).astype(x.dtype) if floating else run), index
+    return jnp.take_along_axis(x, index, axis=axis), index  # the gradient flows to the indices, as in PyTorch
 
 
 _CUMMAX = Op("cummax", lambda x, *, axis: _cum_extreme(x, axis=axis, largest=True), "CummaxBackward0")

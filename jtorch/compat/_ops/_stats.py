@@ -191,8 +191,8 @@ _ISCLOSE = Op("isclose", _isclose)
 @register("isclose")
 def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
     if input._node.dtype != other._node.dtype:
-        raise RuntimeError(f"{_dtype.from_any(other._node.dtype)._c10} did not match "
-                           f"{_dtype.from_any(input._node.dtype)._c10}")
+        raise RuntimeError(f"{_dtype.from_any(input._node.dtype)._c10} did not match "
+                           f"{_dtype.from_any(other._node.dtype)._c10}")
     _broadcast_shape(tuple(input.shape), tuple(other.shape))
     static = (("rtol", float(rtol)), ("atol", float(atol)), ("equal_nan", bool(equal_nan)),
               ("dtype", input._node.dtype))
