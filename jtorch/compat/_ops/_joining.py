@@ -1,9 +1,8 @@
 """Joining, splitting and rearranging: ``cat``/``stack`` (+ ``hstack``, ``vstack``, ``dstack``,
 ``column_stack``), ``split``/``chunk``/``tensor_split``/``unbind``, ``narrow``/``select`` views,
-``broadcast_tensors``/``broadcast_to``, ``repeat``/``tile``, ``flip``/``roll``, ``movedim``, and the
-diagonal family (``diagonal``, ``diag``, ``tril``/``triu``, ``trace``).
+``broadcast_tensors``/``broadcast_to``, ``repeat``/``tile``, ``flip``/``roll``, ``movedim``.
 
-Slices taken by ``split``, ``chunk``, ``narrow``, ``select``, ``unbind`` and ``diagonal`` are views: an
+Slices taken by ``split``, ``chunk``, ``narrow``, ``select``, and ``unbind`` are views: an
 in-place write through one reaches the base tensor, as in PyTorch.
 """
 from __future__ import annotations
@@ -14,8 +13,6 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from .. import _dtype
-from .._dtype_promotion import sum_dtype
 from .._tensor import Tensor, call, view
 from ..engine import Op
 from ._convert import promote
@@ -357,63 +354,3 @@ def roll(input, shifts, dims=None) -> Tensor:
     if len(shifts) != len(axes):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(axes)}")
     return call(_ROLL, (input,), (("shifts", shifts), ("axes", axes)))
-
-
-
-# ---------------------------------------------------------------------------- diagonals and triangles
-
-
-def _diagonal_write(base, new, *, offset, axis1, axis2):
-    moved = jnp.moveaxis(base, (axis1, axis2), (-2, -1))
-    n = new.shape[-1]
-    rows, cols = np.arange(n) + max(-offset, 0), np.arange(n) + max(offset, 0)
-    moved = moved.at[..., rows, cols].set(new.astype(base.dtype))
-    return jnp.moveaxis(moved, (-2, -1), (axis1, axis2))
-
-
-_DIAGONAL = _view_op("diagonal", lambda x, *, offset, axis1, axis2: jnp.diagonal(x, offset, axis1, axis2),
-                     _diagonal_write, "DiagonalBackward0")
-_DIAG_COPY = Op("diag", lambda x, *, k: jnp.diagonal(x, k), "DiagonalBackward0_copy")
-_DIAG_EMBED = Op("diag", lambda x, *, k: jnp.diag(x, k), "DiagEmbedBackward0")
-
-
-@register("diagonal")
-def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
-    a, b = dims((dim1, dim2), input.dim())
-    if a == b:
-        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    return view(input, _DIAGONAL, (("offset", int(offset)), ("axis1", a), ("axis2", b)))
-
-
-@register("diag")
-def diag(input, diagonal: int = 0, *, out=None) -> Tensor:
-    if input.dim() not in (1, 2):
-        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.dim()}D")
-    op = _DIAG_EMBED if input.dim() == 1 else _DIAG_COPY
-    return _into(call(op, (input,), (("k", int(diagonal)),)), out)
-
-
-def _triangle(name: str, fn, grad_name: str):
-    op = Op(name, lambda x, *, k: fn(x, k), grad_name)
-
-    def impl(input, diagonal: int = 0, *, out=None) -> Tensor:
-        if input.dim() < 2:
-            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
-        return _into(call(op, (input,), (("k", int(diagonal)),)), out)
-
-    impl.__name__ = name
-    register(name, inplace=True)(impl)
-    return impl
-
-
-tril = _triangle("tril", jnp.tril, "TrilBackward0")
-triu = _triangle("triu", jnp.triu, "TriuBackward0")
-_TRACE = Op("trace", lambda x, *, dtype: jnp.trace(x).astype(dtype), "TraceBackward0")
-
-
-@register("trace")
-def trace(input) -> Tensor:
-    if input.dim() != 2:
-        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
-    dt = _dtype.to_jax(sum_dtype(_dtype.from_any(input._node.dtype), None))
-    return call(_TRACE, (input,), (("dtype", dt),))
