@@ -12,17 +12,18 @@ import torch
 import jtorch.optim as jo
 from torch_ref import assert_close, rand, to_torch
 
-SHAPES = {"0.weight": (8, 4), "0.bias": (8,), "2.weight": (3, 8), "2.bias": (3,)}
+SHAPES = {"0.weight": (8, 4), "0.bias": (8,), "2.weight": (3, 8), "2.bias": (3,), "scale": ()}  # with a 0-d param
 X, Y = rand((16, 4), seed=1), rand((16, 3), seed=2)
 
 
 def initial_params(dtype=np.float32):
-    return {k: rand(s, seed=10 + i, dtype=dtype, low=-0.5, high=0.5) for i, (k, s) in enumerate(SHAPES.items())}
+    params = {k: rand(s, seed=10 + i, dtype=dtype, low=-0.5, high=0.5) for i, (k, s) in enumerate(SHAPES.items())}
+    return dict(params, scale=np.array(1.5, dtype))  # a well-conditioned problem: no near-zero gradient entries
 
 
 def loss(p, x, y, lib):
     h = lib.tanh(x @ p["0.weight"].T + p["0.bias"])
-    return ((h @ p["2.weight"].T + p["2.bias"] - y) ** 2).mean()
+    return ((p["scale"] * (h @ p["2.weight"].T) + p["2.bias"] - y) ** 2).mean()
 
 
 def torch_run(torch_cls, kwargs, steps, params0, changes=None, scheduler=None):
@@ -87,7 +88,7 @@ OPTIMIZERS = [  # (jtorch factory, torch class, kwargs shared by both)
     (jo.sgd, S, dict(lr=0.1, momentum=0.9, dampening=0.5)),
     (jo.sgd, S, dict(lr=0.1, momentum=0.9, nesterov=True)),
     (jo.sgd, S, dict(lr=0.1, momentum=0.5, weight_decay=0.1)),
-    (jo.sgd, S, dict(lr=0.05, weight_decay=0.1, maximize=True)),
+    (jo.sgd, S, dict(lr=0.01, weight_decay=0.1, maximize=True)),
     (jo.adam, A, dict(lr=0.01)),
     (jo.adam, A, dict(lr=0.01, weight_decay=0.1)),
     (jo.adam, A, dict(lr=0.01, amsgrad=True, betas=(0.8, 0.99))),
