@@ -35,3 +35,4 @@ def numel(input) -> "int":
     return input.numel()
 
 from . import nn  # noqa: E402  (torch.nn.Module without `import torch.nn`, as in PyTorch)
+from . import utils  # noqa: E402  (torch.utils.data without `import torch.utils.data`, as in PyTorch)

@@ -1,0 +1,4 @@
+"""``torch.utils``."""
+from . import data as data
+
+__all__ = ["data"]
