@@ -4,6 +4,9 @@ Each optimizer takes PyTorch's arguments and returns an ``optax.GradientTransfor
 hyper-parameters live in ``opt_state.hyperparams`` (change them with :func:`set_hyperparams`, without
 recompiling). ``foreach``, ``fused``, ``capturable`` and ``differentiable`` are accepted and ignored
 everywhere: XLA fuses the per-parameter updates, and every update is differentiable.
+``opt_state.inner_state`` is a NamedTuple with PyTorch's state names holding pytrees like the params,
+except ``step`` (and NAdam's ``mu_product``): one int32 scalar for all params, where PyTorch keeps an
+equal float tensor per param. ``betas`` are the runtime hyper-parameters ``beta1`` and ``beta2``.
 """
 from . import lr_scheduler as lr_scheduler
 from ._adagrad import AdadeltaState as AdadeltaState
