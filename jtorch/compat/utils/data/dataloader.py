@@ -61,8 +61,8 @@ class DataLoader:
             raise ValueError("persistent_workers option needs num_workers > 0")
         self._iterable = isinstance(dataset, IterableDataset)
         if self._iterable:
-            for name, value, unset in (("shuffle", shuffle, {False, None}), ("sampler", sampler, {None}),
-                                       ("batch_sampler", batch_sampler, {None})):
+            for name, value, unset in (("shuffle", shuffle, (False, None)), ("sampler", sampler, (None,)),
+                                       ("batch_sampler", batch_sampler, (None,))):
                 if value not in unset:
                     raise ValueError(f"DataLoader with IterableDataset: expected unspecified {name} option, "
                                      f"but got {name}={value}")
