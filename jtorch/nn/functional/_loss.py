@@ -10,6 +10,7 @@ import warnings
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 _REDUCTIONS = ("none", "mean", "sum")
 _INVALID = "{} is not a valid value for reduction"
@@ -115,7 +116,8 @@ def _regression(elementwise, input, target, reduction, size_average, reduce, wei
     return jnp.sum(loss) / jnp.sum(weight) if reduction == "mean" and weight_sum_mean else _reduce(loss, reduction)
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None) -> jax.Array:
+def mse_loss(input: ArrayLike, target: ArrayLike, size_average: bool | None = None, reduce: bool | None = None,
+             reduction: str = "mean", weight: ArrayLike | None = None) -> jax.Array:
     """Mean squared error ``(input - target) ** 2``, reduced.
 
     Args:
@@ -134,7 +136,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return _regression(jnp.square, input, target, reduction, size_average, reduce, weight)
 
 
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None) -> jax.Array:
+def l1_loss(input: ArrayLike, target: ArrayLike, size_average: bool | None = None, reduce: bool | None = None,
+            reduction: str = "mean", weight: ArrayLike | None = None) -> jax.Array:
     """Mean absolute error ``|input - target|``, reduced; arguments as :func:`mse_loss`.
 
     Example:
@@ -144,7 +147,8 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return _regression(_abs, input, target, reduction, size_average, reduce, weight)
 
 
-def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0) -> jax.Array:
+def smooth_l1_loss(input: ArrayLike, target: ArrayLike, size_average: bool | None = None,
+                   reduce: bool | None = None, reduction: str = "mean", beta: ArrayLike = 1.0) -> jax.Array:
     """Smooth L1: ``0.5 * d**2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 * beta``, ``d = input - target``.
 
     Args:
@@ -167,7 +171,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _regression(elementwise, input, target, reduction, size_average, reduce, None)
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0, weight=None) -> jax.Array:
+def huber_loss(input: ArrayLike, target: ArrayLike, reduction: str = "mean", delta: ArrayLike = 1.0,
+               weight: ArrayLike | None = None) -> jax.Array:
     """Huber: ``0.5 * d**2`` where ``|d| < delta``, else ``delta * (|d| - 0.5 * delta)``.
 
     Args:

@@ -11,6 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax.scipy.special import xlogy
+from jax.typing import ArrayLike
 
 from ._loss import _INVALID, _check_broadcasts_to, _concrete, _hyper, _reduce, _reduction, _torch_size
 
@@ -23,7 +24,8 @@ def _same_shape(input, target, message: str) -> tuple[jax.Array, jax.Array]:
     return input, target
 
 
-def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False) -> jax.Array:
+def kl_div(input: ArrayLike, target: ArrayLike, size_average: bool | None = None, reduce: bool | None = None,
+           reduction: str = "mean", log_target: bool = False) -> jax.Array:
     """Pointwise KL divergence ``target * (log(target) - input)`` with ``input`` in log space.
 
     Args:
@@ -53,8 +55,9 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return _reduce(loss, _reduction(reduction, size_average, reduce))
 
 
-def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
-                     reduction="mean") -> jax.Array:
+def poisson_nll_loss(input: ArrayLike, target: ArrayLike, log_input: bool = True, full: bool = False,
+                     size_average: bool | None = None, eps: ArrayLike = 1e-8, reduce: bool | None = None,
+                     reduction: str = "mean") -> jax.Array:
     """Poisson negative log likelihood: ``exp(input) - target * input`` (``log_input``), else
     ``input - target * log(input + eps)``; ``full`` adds the Stirling term where ``target > 1``.
 
@@ -74,7 +77,8 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     return _reduce(loss, reduction)
 
 
-def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean") -> jax.Array:
+def gaussian_nll_loss(input: ArrayLike, target: ArrayLike, var: ArrayLike, full: bool = False, eps: ArrayLike = 1e-6,
+                      reduction: str = "mean") -> jax.Array:
     """Gaussian negative log likelihood ``0.5 * (log(var) + (input - target)**2 / var)`` (+ ``0.5*log(2*pi)``
     when ``full``), with ``var`` clamped at ``eps`` in the forward pass only, as PyTorch does.
 
@@ -110,8 +114,9 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     return _reduce(loss, reduction)
 
 
-def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
-                         reduction="mean") -> jax.Array:
+def binary_cross_entropy(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None = None,
+                         size_average: bool | None = None, reduce: bool | None = None,
+                         reduction: str = "mean") -> jax.Array:
     """Binary cross entropy ``-w * (t * log(x) + (1 - t) * log(1 - x))`` on probabilities, each log
     clamped at -100 as in PyTorch (so ``x`` = 0 or 1 gives a finite loss).
 
@@ -147,8 +152,9 @@ _bce.defjvps(lambda g, ans, x, t: g * (x - t) / jnp.maximum(x * (1 - x), _BCE_EP
              lambda g, ans, x, t: g * (jnp.log1p(-x) - jnp.log(x)))
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
-                                     reduction="mean", pos_weight=None) -> jax.Array:
+def binary_cross_entropy_with_logits(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None = None,
+                                     size_average: bool | None = None, reduce: bool | None = None,
+                                     reduction: str = "mean", pos_weight: ArrayLike | None = None) -> jax.Array:
     """Binary cross entropy on logits, computed stably as ``(1 - t) * x - (1 + (pw - 1) * t) * log_sigmoid(x)``.
 
     Args:

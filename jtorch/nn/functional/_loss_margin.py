@@ -106,6 +106,7 @@ def multilabel_margin_loss(input: ArrayLike, target: ArrayLike, size_average=Non
     non-target classes ``i``; each target row lists class indices and ends at the first -1.
 
     Shape: input ``(C)`` or ``(N, C)``; target of the same shape, integer; output ``()``, or ``(N)``.
+    Memory is ``O(N * C**2)`` (all target/non-target pairs at once).
 
     Example:
         >>> multilabel_margin_loss(jnp.array([[0.1, 0.2, 0.4, 0.8]]), jnp.array([[3, 0, -1, 1]]))

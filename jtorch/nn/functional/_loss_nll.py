@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from ._loss import _concrete, _hyper, _reduce, _reduction
 
@@ -73,13 +74,14 @@ def _weighted_reduce(loss: jax.Array, w: jax.Array, reduction: str) -> jax.Array
     return jnp.sum(loss) if reduction == "sum" else loss
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
-             reduction="mean") -> jax.Array:
+def nll_loss(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None = None, size_average: bool | None = None,
+             ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> jax.Array:
     """Negative log likelihood: ``-weight[t] * input[n, t]`` for class-index targets ``t``.
 
     Args:
         input: log-probabilities.
-        target: integer class indices in ``[0, C)`` or ``ignore_index``.
+        target: integer class indices in ``[0, C)`` or ``ignore_index`` (any integer dtype). Out-of-range
+            indices raise IndexError on concrete targets; under ``jax.jit`` they give NaN.
         weight: optional per-class weight of shape ``(C,)``.
         ignore_index: a target value that contributes neither loss nor gradient. Default: -100.
         reduction: 'none' | 'mean' (weighted mean over non-ignored targets) | 'sum'. Default: 'mean'.
@@ -99,14 +101,16 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return _weighted_reduce(loss, w, reduction)
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
-                  reduction="mean", label_smoothing=0.0) -> jax.Array:
+def cross_entropy(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None = None,
+                  size_average: bool | None = None, ignore_index: int = -100, reduce: bool | None = None,
+                  reduction: str = "mean", label_smoothing: ArrayLike = 0.0) -> jax.Array:
     """Cross entropy between logits and class indices or class probabilities (``log_softmax`` + nll).
 
     Args:
         input: unnormalised logits.
         target: integer class indices (as :func:`nll_loss`), or class probabilities of ``input``'s shape
-            (a float target of the input's shape selects this mode).
+            (a float target of the input's shape selects this mode). Indices out of ``[0, C)`` raise
+            IndexError on concrete targets; under ``jax.jit`` they cannot be checked and give NaN.
         weight: optional per-class weight of shape ``(C,)``.
         ignore_index: class-index targets only. Default: -100.
         reduction: 'none' | 'mean' | 'sum'. 'mean' is a weighted mean over non-ignored targets for class
@@ -128,23 +132,14 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     smoothing = _concrete(label_smoothing)
     if smoothing is not None and smoothing > 1:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    smooth = smoothing is None or smoothing > 0
+    if smoothing is not None and smoothing <= 0:
+        label_smoothing = None  # PyTorch skips smoothing for values <= 0
     if input.shape == target.shape and input.ndim:
-        if not jnp.issubdtype(target.dtype, jnp.floating):
-            raise RuntimeError(f"Expected floating point type for target with class probabilities, got {target.dtype}")
-        if ignore_index >= 0:
-            raise RuntimeError("ignore_index is not supported for floating point target")
-        _check_class_weight(weight, input.shape[axis], "cross_entropy: ")
-        if smooth:
-            ls = _hyper(label_smoothing, target)
-            target = target * (1 - ls) + ls / input.shape[axis]
-        if weight is not None:
-            target = target * _per_class(weight, input.ndim, axis)
-        return _reduce(-jnp.sum(jax.nn.log_softmax(input, axis) * target, axis), reduction)
+        return _reduce(_soft_cross_entropy(input, target, weight, ignore_index, label_smoothing), reduction)
     _check_class_target(input, target, weight, ignore_index)
     logp = jax.nn.log_softmax(input, axis)
     loss, w, valid = _nll_terms(logp, target, weight, ignore_index)
-    if smooth:
+    if label_smoothing is not None:
         # PyTorch: (1 - ls) * nll + ls / C * smooth, smooth = -sum_c weight[c] * logp[c] over non-ignored
         # targets, normalised like the nll term; both are linear in the reduction, so combine per element.
         weighted = logp if weight is None else logp * _per_class(weight, input.ndim, axis)
@@ -152,3 +147,19 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         ls = _hyper(label_smoothing, logp)
         loss = (1 - ls) * loss + ls / input.shape[axis] * uniform
     return _weighted_reduce(loss, w, reduction)
+
+
+def _soft_cross_entropy(input: jax.Array, target: jax.Array, weight, ignore_index: int, label_smoothing):
+    """Unreduced cross entropy against class probabilities (``label_smoothing`` None when not applied)."""
+    if not jnp.issubdtype(target.dtype, jnp.floating):
+        raise RuntimeError(f"Expected floating point type for target with class probabilities, got {target.dtype}")
+    if ignore_index >= 0:
+        raise RuntimeError(f"ignore_index is not supported for floating point target (got {ignore_index})")
+    axis = 1 if input.ndim > 1 else 0
+    _check_class_weight(weight, input.shape[axis], "cross_entropy: ")
+    if label_smoothing is not None:
+        ls = _hyper(label_smoothing, target)
+        target = target * (1 - ls) + ls / input.shape[axis]
+    if weight is not None:
+        target = target * _per_class(weight, input.ndim, axis)
+    return -jnp.sum(jax.nn.log_softmax(input, axis) * target, axis)
