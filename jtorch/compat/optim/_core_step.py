@@ -1,0 +1,129 @@
+"""The built-in optimizers' ``step``: one engine node per param group running the ``jtorch.optim`` transform.
+
+The node takes the group's parameters, gradients, per-parameter state (PyTorch's names) and the group's
+numeric hyper-parameters as runtime leaves, so ``group["lr"] = x`` never recompiles; flags (``amsgrad``,
+``nesterov``, ``maximize``...) are static. Each parameter keeps its own ``step`` as in PyTorch (a parameter
+without a gradient is skipped and its state not advanced), so inside the node the core transform updates
+each parameter as a one-leaf pytree with that parameter's state; XLA fuses them as it fuses a pytree.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from ... import optim as core_optim
+from .. import _grad_mode, engine
+from .._tensor import Tensor, wrap
+from ..nn._lift import lift
+from .optimizer import Optimizer
+
+__all__ = ["CoreOptimizer"]
+
+# PyTorch's insertion order of per-parameter state entries (the node returns them sorted by name).
+_STATE_ORDER = ("step", "mu_product", "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf", "square_avg",
+                "momentum_buffer", "grad_avg", "acc_delta", "sum")
+
+
+def _load(inner, saved: dict, hidden_step: bool):
+    """The core state ``inner`` (fresh from ``init``) with the fields that PyTorch's state holds."""
+    values = {f: saved[f].astype(getattr(inner, f).dtype) for f in inner._fields
+              if saved.get(f) is not None and getattr(inner, f) is not None}
+    if hidden_step and saved:  # SGD: a saved momentum_buffer means "not the first step"
+        values["step"] = jnp.ones_like(inner.step)
+    return inner._replace(**values)
+
+
+def _dump(inner, hidden_step: bool) -> dict:
+    """The core state as PyTorch's per-parameter state dict (``step`` as a float32 0-d tensor)."""
+    return {f: v.astype(jnp.float32) if f == "step" else v for f, v in inner._asdict().items()
+            if v is not None and not (hidden_step and f == "step")}
+
+
+def _group_step(params, grads, states, hyper, *, factory, flags, hidden_step):
+    """New params and new PyTorch-named states of one param group; ``states[i]`` is None before the first step."""
+    tx = getattr(core_optim, factory)(**dict(flags), **hyper)
+    new_params, new_states = [], []
+    for p, g, saved in zip(params, grads, states):
+        opt_state = tx.init(p)
+        if saved is not None:
+            opt_state = opt_state._replace(inner_state=_load(opt_state.inner_state, saved, hidden_step))
+        updates, opt_state = tx.update(g, opt_state, p)
+        new_params.append(optax.apply_updates(p, updates))
+        new_states.append(_dump(opt_state.inner_state, hidden_step))
+    return new_params, new_states
+
+
+_step_op = lift(_group_step, name="optimizer_step", differentiable=False)
+
+
+def _leaf(value) -> Tensor | Any:
+    """A hyper-parameter as a runtime leaf (float64 scalar: one dtype whatever the Python type)."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (tuple, list)):
+        return tuple(_leaf(v) for v in value)
+    return wrap(engine.constant(np.asarray(value, np.float64)))
+
+
+class CoreOptimizer(Optimizer):
+    """An :class:`Optimizer` whose update rule is the ``jtorch.optim`` factory ``_factory``.
+
+    ``_runtime`` names the group options passed as runtime values, ``_static`` the flags (part of the
+    compiled step). A ``momentum`` of exactly 0 is static, as the core keeps no buffer for it.
+    ``_hidden_step``: PyTorch keeps no ``step`` in this optimizer's state (SGD).
+    """
+
+    _factory: str
+    _runtime: tuple[str, ...]
+    _static: tuple[str, ...]
+    _hidden_step = False
+
+    def __init__(self, params, defaults: dict[str, Any]) -> None:
+        runtime, flags = self._split(defaults)
+        getattr(core_optim, self._factory)(**runtime, **flags)  # PyTorch's argument checks
+        super().__init__(params, defaults)
+
+    def _split(self, group: dict) -> tuple[dict, dict]:
+        """The core factory's arguments from a group: (runtime values, static flags)."""
+        runtime = {k: group[k] for k in self._runtime}
+        flags = {k: group[k] for k in self._static}
+        if "momentum" in runtime and not isinstance(runtime["momentum"], Tensor) and runtime["momentum"] == 0:
+            flags["momentum"] = runtime.pop("momentum")
+        return runtime, flags
+
+    def step(self, closure=None):
+        """Performs a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        loss = None
+        if closure is not None:
+            with _grad_mode.enable_grad():
+                loss = closure()
+        with _grad_mode.no_grad():
+            for group in self.param_groups:
+                self._step_group(group)
+        engine.sync()
+        return loss
+
+    def _step_group(self, group: dict) -> None:
+        params = [p for p in group["params"] if p.grad is not None]
+        if not params:
+            return
+        runtime, flags = self._split(group)
+        hyper = {k: _leaf(v) for k, v in runtime.items()}
+        states = [self.state[p] if self.state.get(p) else None for p in params]
+        new_params, new_states = _step_op(params, [p.grad for p in params], states, hyper,
+                                          factory=self._factory, flags=tuple(flags.items()),
+                                          hidden_step=self._hidden_step)
+        for p, new_p, new_state in zip(params, new_params, new_states):
+            p._write(new_p._node)
+            if not new_state:
+                continue
+            state = self.state[p]
+            for name in sorted(new_state, key=_STATE_ORDER.index):
+                value, old = new_state[name], state.get(name)
+                if isinstance(old, Tensor) and old.shape == value.shape and old.dtype == value.dtype:
+                    old._write(value._node)  # in place, as PyTorch's buffers: held references see it
+                else:
+                    state[name] = value
