@@ -123,7 +123,8 @@ def from_data(data, dtype=None, requires_grad: bool = False, cls: type = Tensor)
     """A new leaf tensor holding a copy of ``data`` (the core of ``torch.tensor``)."""
     np_dtype = _infer_dtype(data) if dtype is None else _dtype.to_jax(_dtype.parse_dtype_arg(dtype, "tensor"))
     arr = _to_array(data, np_dtype)
-    t = wrap(engine.constant(jax.device_put(arr)), cls)
+    # a private copy: on CPU, device_put of an aligned NumPy array aliases its memory (torch.tensor copies)
+    t = wrap(engine.constant(jax.device_put(np.array(arr, copy=True))), cls)
     if requires_grad:
         t.requires_grad_(True)
     return t

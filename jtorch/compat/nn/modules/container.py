@@ -320,15 +320,15 @@ class ParameterDict(Module):
             self[k] = v
 
     def extra_repr(self) -> str:
-        return "\n".join(_param_line(k, p) for k, p in self.items())
+        return "\n".join(_param_line(k, p, legacy_type=True) for k, p in self.items())
 
 
-def _param_line(key: str, p: Any) -> str:
+def _param_line(key: str, p: Any, legacy_type: bool = False) -> str:
     # torch: ParameterList/ParameterDict.extra_repr
     if not isinstance(p, Tensor):
-        return f"({key}): Object of type: {type(p).__name__}"
+        return f"  ({key}): Object of type: {type(p).__name__}"
     size = "x".join(str(s) for s in p.size())
     kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
     device = "" if p.device.type == "cpu" else f" ({p.device})"
-    return f"({key}): {kind} containing: [{p.type()} of size {size}{device}]"
+    return f"  ({key}): {kind} containing: [{p.type() if legacy_type else p.dtype} of size {size}{device}]"
 

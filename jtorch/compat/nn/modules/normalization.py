@@ -31,9 +31,7 @@ class _NormBase(CoreLayer):
 
 
 class _InstanceNorm(_NormBase):
-    def extra_repr(self) -> str:
-        return ("{num_features}, eps={eps}, momentum={momentum}, affine={affine}, "
-                "track_running_stats={track_running_stats}".format(**self.__dict__))
+    _grad_name = "NativeBatchNormBackward0"
 
 
 def _make(base, name, doc):

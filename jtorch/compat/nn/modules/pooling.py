@@ -5,10 +5,7 @@ import jtorch.nn as _core
 
 from ._layer import CoreLayer
 
-__all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
-           "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "LPPool1d",
-           "LPPool2d", "LPPool3d", "MaxPool1d", "MaxPool2d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d",
-           "MaxUnpool3d"]
+__all__: list[str] = []  # filled by _family with the layers the core has
 
 
 class _MaxPoolNd(CoreLayer):
@@ -23,6 +20,10 @@ class _AvgPoolNd(CoreLayer):
 
 
 class _LPPoolNd(CoreLayer):
+    def __init__(self, norm_type, kernel_size, stride=None, ceil_mode=False):
+        super().__init__(norm_type, kernel_size, stride, ceil_mode)
+        self.stride = stride  # torch keeps None (the core spec normalises it to kernel_size)
+
     def extra_repr(self) -> str:
         return ("norm_type={norm_type}, kernel_size={kernel_size}, stride={stride}, "
                 "ceil_mode={ceil_mode}".format(**self.__dict__))
@@ -56,9 +57,12 @@ def _family(base, op, grad=None, single=()):
     out = {}
     for n in (1, 2, 3):
         name = f"{op}{n}d"
+        if not hasattr(_core, name):  # the core has no LPPool3d yet
+            continue
         cls = type(name, (base,), {"_core": getattr(_core, name), "_grad_name": grad, "__module__": __name__,
                                    "__doc__": f"PyTorch's ``nn.{name}`` over :class:`jtorch.nn.{name}`."})
         out[name] = _ntuple(cls, n) if n in single else cls
+        __all__.append(name)
     return out
 
 

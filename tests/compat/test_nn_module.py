@@ -1,0 +1,173 @@
+"""nn.Module's API against PyTorch: registration, assignment errors, traversal, state_dict and
+load_state_dict (keys, order, errors, ``_IncompatibleKeys``), hooks, train/eval, zero_grad, casts, repr."""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+import torch as real
+
+import jtorch.compat as torch
+
+
+def _net(lib):
+    nn = lib.nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super(Net, self).__init__()
+            self.features = nn.Sequential(OrderedDict([("conv", nn.Conv2d(1, 2, 3)), ("relu", nn.ReLU())]))
+            self.heads = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 2), nn.Linear(2, 3)])
+            self.register_buffer("steps", lib.zeros(1))
+            self.register_buffer("scratch", lib.ones(2), persistent=False)
+            self.scale = nn.Parameter(lib.ones(1))
+            self.shared = self.heads[0]
+
+        def forward(self, x, extra=0.0):
+            x = self.features(x).mean((2, 3))
+            return self.heads[2](self.heads[0](x)) * self.scale + extra
+
+        def backward(self):  # never called, as in old tutorials
+            raise AssertionError
+
+    return Net()
+
+
+def test_traversal_and_repr_match_torch():
+    want, got = _net(real), _net(torch)
+    assert repr(got) == repr(want)
+    for method in ("named_parameters", "named_buffers", "named_children", "named_modules"):
+        assert [n for n, _ in getattr(got, method)()] == [n for n, _ in getattr(want, method)()], method
+    assert list(got.state_dict()) == list(want.state_dict())
+    assert list(got.state_dict(prefix="m.")) == list(want.state_dict(prefix="m."))
+    assert len(list(got.parameters())) == len(list(want.parameters()))  # shared module counted once
+    assert [n for n, _ in got.named_parameters(recurse=False)] == ["scale"]
+    assert got.get_submodule("features.conv") is got.features.conv
+    assert got.get_parameter("heads.2.bias") is got.heads[2].bias
+    with pytest.raises(AttributeError, match="has no attribute `nope`"):
+        got.get_submodule("features.nope")
+
+
+def test_state_dict_round_trip_and_forward():
+    want, got = _net(real), _net(torch)
+    got.load_state_dict({k: torch.tensor(v.numpy()) for k, v in want.state_dict().items()})
+    x = np.random.default_rng(0).standard_normal((2, 1, 5, 5)).astype(np.float32)
+    np.testing.assert_allclose(got(torch.tensor(x), extra=1.0).detach().numpy(),
+                               want(real.tensor(x), extra=1.0).detach().numpy(), rtol=1e-5, atol=1e-6)
+    sd = got.state_dict()
+    assert isinstance(sd, OrderedDict) and not sd["scale"].requires_grad
+    assert got.state_dict(keep_vars=True)["scale"] is got.scale
+
+
+@pytest.mark.parametrize("edit", ["missing", "unexpected", "size"])
+def test_load_state_dict_errors_match_torch(edit):
+    messages, results = [], []
+    for lib in (real, torch):
+        m = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.ReLU(), lib.nn.Linear(3, 1))
+        sd = OrderedDict((k, lib.zeros(*v.shape)) for k, v in m.state_dict().items())
+        if edit == "missing":
+            del sd["2.bias"]
+        elif edit == "unexpected":
+            sd["extra.weight"] = lib.zeros(1)
+        else:
+            sd["0.weight"] = lib.zeros(4, 2)
+        with pytest.raises(RuntimeError) as err:
+            m.load_state_dict(sd)
+        messages.append(str(err.value))
+        if edit != "size":
+            results.append(repr(m.load_state_dict(sd, strict=False)))
+    assert messages[1] == messages[0]
+    assert results[1:] == results[:1]
+    m = torch.nn.Linear(2, 2)
+    assert repr(m.load_state_dict(m.state_dict())) == "<All keys matched successfully>"
+
+
+def test_assignment_rules_match_torch():
+    for lib in (real, torch):
+        m = lib.nn.Linear(2, 2)
+        with pytest.raises(TypeError, match=r"cannot assign 'torch.FloatTensor' as parameter 'weight' "
+                                            r"\(torch.nn.Parameter or None expected\)"):
+            m.weight = lib.ones(2, 2)
+        m.extra = lib.nn.ReLU()
+        assert "extra" in dict(m.named_children())
+        with pytest.raises(TypeError, match="as child module 'extra'"):
+            m.extra = 3
+        m.extra = None
+        m.p = lib.nn.Parameter(lib.ones(1))
+        assert [n for n, _ in m.named_parameters()] == ["weight", "bias", "p"]
+        del m.p
+        assert [n for n, _ in m.named_parameters()] == ["weight", "bias"]
+        with pytest.raises(KeyError):
+            m.register_buffer("weight", lib.ones(1))
+        m.add_module("sub", lib.nn.Tanh())
+        m.register_module("sub2", lib.nn.Tanh())
+        assert [n for n, _ in m.named_modules()] == ["", "sub", "sub2"]
+
+
+def test_parameter_is_a_leaf_tensor():
+    p = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    assert isinstance(p, torch.Tensor) and p.is_leaf and p.requires_grad
+    assert repr(p) == repr(real.nn.Parameter(real.tensor([1.0, 2.0])))
+    assert not torch.nn.Parameter(torch.ones(1), requires_grad=False).requires_grad
+
+
+def test_hooks_train_eval_zero_grad():
+    m = torch.nn.Linear(2, 1)
+    calls = []
+    h1 = m.register_forward_pre_hook(lambda mod, args: (args[0] * 0,))
+    h2 = m.register_forward_hook(lambda mod, args, out: calls.append(out.shape) or out + 1)
+    y = m(torch.ones(3, 2))
+    np.testing.assert_allclose(y.detach().numpy(), (m.bias + 1).detach().numpy().reshape(1, 1).repeat(3, 0))
+    h1.remove(), h2.remove()
+    assert calls == [torch.Size([3, 1])]
+    m(torch.ones(3, 2)).sum().backward()
+    assert m.weight.grad is not None
+    m.zero_grad(set_to_none=False)
+    assert float(m.weight.grad.abs().sum()) == 0.0
+    m.zero_grad()
+    assert m.weight.grad is None
+    seq = torch.nn.Sequential(torch.nn.Dropout(), torch.nn.Linear(1, 1))
+    assert seq.eval() is seq and not seq[0].training
+    seq.train()
+    assert all(mod.training for mod in seq.modules())
+    seq.requires_grad_(False)
+    assert not any(p.requires_grad for p in seq.parameters())
+
+
+def test_casts_rebind_parameters_in_place():
+    m = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.BatchNorm1d(2))
+    w = m[0].weight
+    m.double()
+    assert m[0].weight is w and w.dtype == torch.float64 and w.is_leaf
+    assert m[1].num_batches_tracked.dtype == torch.int64
+    m.to(torch.float32).float()
+    assert w.dtype == torch.float32
+    m.half()
+    assert w.dtype == torch.float16
+    assert m.cpu() is m
+    with pytest.raises(TypeError, match="only accepts floating point"):
+        m.to(torch.int64)
+    m.apply(lambda mod: setattr(mod, "tag", 1))
+    assert all(mod.tag == 1 for mod in m.modules())
+
+
+def test_containers_match_torch():
+    for lib in (real, torch):
+        nn = lib.nn
+        s = nn.Sequential(nn.Linear(1, 2), nn.ReLU())
+        s.append(nn.Linear(2, 3))
+        s.insert(1, nn.Tanh())
+        s.extend([nn.Sigmoid()])
+        del s[1]
+        s[0] = nn.Linear(1, 2)
+        ml = nn.ModuleList([nn.ReLU(), nn.ReLU(), nn.Linear(1, 1)])
+        md = nn.ModuleDict({"a": nn.ReLU(), "b": nn.Linear(1, 1)})
+        pl = nn.ParameterList([nn.Parameter(lib.ones(2)), lib.zeros(3)])
+        pd = nn.ParameterDict({"x": nn.Parameter(lib.ones(1))})
+        yield_ = (repr(s), len(s), repr(s[1:]), type(s[-1]).__name__, repr(ml), repr(md), list(md.keys()),
+                  repr(pl), repr(pd), [n for n, _ in pl.named_parameters()], [type(m).__name__ for m in s])
+        if lib is real:
+            want = yield_
+        else:
+            assert yield_ == want
