@@ -36,11 +36,12 @@ def _grid(index, axis: int) -> tuple:
 
 def _gather(x, index, *, axis):
     if x.ndim == 0:
-        return x
+        return jnp.broadcast_to(x, index.shape)
     return jnp.take_along_axis(_crop(x, index.shape, axis), index, axis=axis)
 
 
 _GATHER = Op("gather", _gather, "GatherBackward0")
+_GATHER_EMPTY = Op("gather", lambda x, index: jnp.zeros(index.shape, x.dtype), "GatherBackward0")
 
 
 @register("gather")
@@ -48,8 +49,10 @@ def gather(input, dim: int, index, *, sparse_grad: bool = False, out=None) -> Te
     del sparse_grad
     (axis,) = dims(dim, input.dim())
     _check_index("gather", index)
-    if index.dim() != input.dim() and max(index.dim(), input.dim()) > 1:
+    if index.dim() != input.dim() and max(index.dim(), input.dim()) > 1 and index.numel():
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    if index.numel() == 0:  # PyTorch: an empty index gives an empty result of its shape
+        return _into(call(_GATHER_EMPTY, (input, index)), out)
     for d in range(index.dim()):
         if d != axis and index.shape[d] > input.shape[d]:
             raise RuntimeError(f"Size does not match at dimension {d} expected index {list(index.shape)} to be no "
@@ -162,7 +165,7 @@ def scatter_reduce(input, dim: int, index, src, reduce: str, *, include_self: bo
 
 
 _INDEX_SELECT = Op("index_select", lambda x, index, *, axis: jnp.take(x, index, axis=axis) if x.ndim
-                   else x.reshape(1)[index], "IndexSelectBackward0")
+                   else x.reshape(1)[index].reshape(()), "IndexSelectBackward0")
 
 
 @register("index_select")

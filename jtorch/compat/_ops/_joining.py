@@ -197,6 +197,8 @@ def chunk(input, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
 def tensor_split(input, indices_or_sections, dim: int = 0) -> tuple[Tensor, ...]:
     (axis,) = dims(dim, input.dim())
     size = input.shape[axis]
+    if isinstance(indices_or_sections, Tensor):  # a 0-d tensor of sections or a 1-d tensor of indices
+        indices_or_sections = indices_or_sections.tolist()
     if isinstance(indices_or_sections, (int, np.integer)):
         n = int(indices_or_sections)
         if n <= 0:

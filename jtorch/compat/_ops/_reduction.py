@@ -62,6 +62,8 @@ var = _var_impl("var", jnp.var, "VarBackward0")
 
 
 def _values_indices(name: str, x, axis, keepdims, largest):
+    if x.ndim == 0:  # dim 0 / -1 of a 0-d tensor is the tensor itself
+        return x, jnp.zeros((), jnp.int64)
     idx = jnp.argmax(x, axis=axis, keepdims=True) if largest else jnp.argmin(x, axis=axis, keepdims=True)
     vals = jnp.take_along_axis(x, idx, axis=axis)
     if not keepdims:

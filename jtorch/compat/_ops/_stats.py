@@ -22,9 +22,11 @@ from ._return_types import RETURN_TYPES, outputs
 
 
 def _axes(input: Tensor, dim) -> tuple[int, ...] | None:
+    """Reduction axes; None for all (no dim, empty dims, or a 0-d input, whose dim 0 / -1 is itself)."""
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return None
-    return dims(dim, input.dim())
+    axes = dims(dim, input.dim())
+    return axes if input.dim() else None
 
 
 def _vector_norm(x, *, ord, axis, keepdims):
@@ -134,8 +136,8 @@ _AMINMAX = Op("aminmax", lambda x, *, axis, keepdims: (jnp.min(x, axis=axis, kee
 
 @register("aminmax")
 def aminmax(input, *, dim=None, keepdim: bool = False, out=None):
-    axis = None if dim is None else dims(dim, input.dim())
-    if input.numel() == 0:
+    axis = None if dim is None else _axes(input, dim)
+    if input.numel() == 0 and (axis is None or any(input.shape[a] == 0 for a in axis)):
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
                            "identity.")
     static = (("axis", axis), ("keepdims", bool(keepdim)))
