@@ -204,7 +204,7 @@ def pad(input, pad, mode="constant", value=None) -> jax.Array:
 
     Args:
       input: any shape (non-constant modes: the padded 1-3 dims plus one or two leading dims).
-      pad: ``(left_last, right_last, left_second_last, ...)``; negative values crop (``constant`` mode).
+      pad: ``(left_last, right_last, left_second_last, ...)``; negative values crop (before padding).
       mode: ``'constant'``, ``'reflect'`` (mirror without the edge), ``'replicate'`` (repeat the edge) or
         ``'circular'`` (wrap around). Default: ``'constant'``
       value: fill for ``'constant'`` (may be traced). Default: 0
@@ -233,16 +233,16 @@ def pad(input, pad, mode="constant", value=None) -> jax.Array:
         raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     if not 1 <= k <= 3 or input.ndim not in (k + 1, k + 2):
         raise NotImplementedError(f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor.")
-    for dim, (lo, hi) in enumerate(pairs):
-        size = input.shape[dim]
-        if min(lo, hi) < 0:
-            raise NotImplementedError(f"negative padding (={(lo, hi)}) is only supported in mode 'constant'")
+    # torch crops by the negative amounts first, then pads the cropped input.
+    x = lax.pad(input, jnp.zeros((), input.dtype), [(min(lo, 0), min(hi, 0), 0) for lo, hi in pairs])
+    pairs = [(max(lo, 0), max(hi, 0)) for lo, hi in pairs]
+    for dim, ((lo, hi), size) in enumerate(zip(pairs, x.shape)):
         if (mode == "reflect" and max(lo, hi) >= size) or (mode == "circular" and max(lo, hi) > size):
             raise RuntimeError(f"Padding size should be less than the corresponding input dimension, but got: "
                                f"padding ({lo}, {hi}) at dimension {dim} of input {list(input.shape)}")
         if mode == "replicate" and size == 0 and lo + hi:
             raise RuntimeError(f"Expected the padded dimension {dim} of input {list(input.shape)} to be non-empty")
-    return jnp.pad(input, pairs, mode=_PAD_MODES[mode])
+    return jnp.pad(x, pairs, mode=_PAD_MODES[mode])
 
 
 def _fold_geometry(name, spatial, kernel_size, dilation, padding, stride):
