@@ -87,7 +87,11 @@ def _little_endian(array: np.ndarray) -> np.ndarray:
 
 def _records(f) -> dict[str, bytes]:
     """The zip's records by name inside the archive folder; PyTorch's errors for other files."""
-    data = open(f, "rb").read() if isinstance(f, (str, os.PathLike)) else f.read()
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "rb") as fh:
+            data = fh.read()
+    else:
+        data = f.read()
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
