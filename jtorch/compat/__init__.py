@@ -20,6 +20,7 @@ from ._printing import get_printoptions, set_printoptions  # noqa: E402
 from ._random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed  # noqa: E402
 from ._random import set_rng_state  # noqa: E402
 from ._importer import install, uninstall  # noqa: E402
+from ._legacy import legacy_classes as _legacy_classes  # noqa: E402
 from ._tensor import Size, Tensor  # noqa: E402
 
 _ops.install(globals())
@@ -36,3 +37,9 @@ def numel(input) -> "int":
 
 from . import nn  # noqa: E402  (torch.nn.Module without `import torch.nn`, as in PyTorch)
 from . import utils  # noqa: E402  (torch.utils.data without `import torch.utils.data`, as in PyTorch)
+from . import accelerator, backends, cuda  # noqa: E402
+
+globals().update(_legacy_classes())
+strided = "torch.strided"
+from . import optim  # noqa: E402
+from .serialization import load, save  # noqa: E402

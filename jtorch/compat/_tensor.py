@@ -56,8 +56,15 @@ class Tensor:
     """A tensor on the lazy engine; see the module docstring. Construct with ``torch.tensor``."""
 
     __slots__ = ("_node_", "_base", "_view", "_view_version", "_version", "_grad", "_retains_grad",
-                 "_hooks", "__dict__", "__weakref__")
+                 "_hooks", "_host", "__dict__", "__weakref__")
     __array_priority__ = 1000  # NumPy defers `ndarray op Tensor` to our reflected operators
+    __module__ = "torch"  # `type(t)` prints <class 'torch.Tensor'>, as tutorials show
+
+    def __new__(cls, *args, **kwargs):
+        """``torch.Tensor(2, 3)`` (uninitialised) or ``torch.Tensor([1, 2])`` (values), default dtype."""
+        from ._dtype import get_default_dtype
+        from ._legacy import construct
+        return construct(get_default_dtype(), args, "Tensor")
 
     # ------------------------------------------------------------------ the handle
 
@@ -69,6 +76,7 @@ class Tensor:
         self._grad = None
         self._retains_grad = False
         self._hooks = None
+        self._host = None
         engine.live.add(self)
 
     @property
@@ -86,12 +94,34 @@ class Tensor:
         """Rebinds this tensor (and, through a view, its root) to ``node``: the core of in-place ops."""
         base = self._base
         if base is None:
+            if self._host is not None:
+                node = self._write_host(node)
             if self._node_.leaf is not None:
                 node = _leaf_node(node, self)
             self._node_ = node
             self._version += 1
             return
         base._write(_write_back(base._node, self._view, node))
+
+    def _share_host(self, array: np.ndarray) -> None:
+        """Makes ``array`` this tensor's value and keeps it in step (``from_numpy`` / ``numpy()``).
+
+        JAX arrays cannot alias NumPy memory, so the NumPy array itself becomes the graph leaf (later
+        NumPy writes are read by later ops) and in-place tensor writes are copied back into it at once.
+        """
+        self._host = array
+        node = engine.constant(array, self._node_.requires_grad)
+        if self._node_.leaf is not None:
+            node = _leaf_node(node, self)
+        self._node_ = node
+
+    def _write_host(self, node: Node) -> Node:
+        host = self._host
+        if tuple(node.shape) != host.shape or node.dtype != host.dtype:
+            self._host = None  # resized or re-typed by `out=`: the NumPy array no longer matches
+            return node
+        np.copyto(host, np.asarray(engine.value(node)))
+        return engine.constant(host)
 
     # ------------------------------------------------------------------ shape and type
 
@@ -238,9 +268,17 @@ class Tensor:
         return engine.value(self._node)
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The values as a NumPy array that stays in step with this tensor (see ``_share_host``);
+        for a view it is a copy."""
         if self.requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        return np.asarray(self._value())
+        if self._base is not None:
+            if self._view == ((DETACH, ()),) and self._base._host is not None:
+                return self._base._host  # t.detach().numpy() / t.data.numpy() of a shared tensor
+            return np.array(self._value())
+        if self._host is None or self._node_.value is not self._host:
+            self._share_host(np.array(self._value()))
+        return self._host
 
     def __array__(self, dtype=None, copy=None):
         out = np.asarray(self._value())

@@ -153,11 +153,16 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
 
 @register("from_numpy", method=False)
 def from_numpy(ndarray: np.ndarray) -> Tensor:
-    """``torch.from_numpy``: a tensor with the array's dtype. Unlike PyTorch it copies: a JAX array cannot
-    share memory with a NumPy array, so later writes to either side are not seen by the other."""
+    """``torch.from_numpy``: a tensor with the array's dtype, kept in step with the array as PyTorch's
+    shared memory is: the array is the tensor's graph leaf, and in-place tensor writes are copied back
+    (``Tensor._share_host``). Unlike PyTorch, an op already built but not yet computed reads the array as it
+    is when it computes."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    return from_data(ndarray)
+    _infer_dtype(ndarray)  # PyTorch's error for unsupported dtypes
+    t = wrap(engine.constant(ndarray))
+    t._host = ndarray
+    return t
 
 
 def to_dtype(t: Tensor, dtype) -> Tensor:

@@ -1,0 +1,2 @@
+"""``torch.backends``: only the availability queries tutorials use."""
+from . import cudnn, mps  # noqa: F401
