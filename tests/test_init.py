@@ -138,6 +138,14 @@ def test_zero_element_kaiming_warns_like_torch():
     assert init.orthogonal(jax.random.key(0), (0, 3)).shape == (0, 3)
 
 
+def test_trunc_normal_far_mean_warns_like_torch():
+    with pytest.warns(UserWarning, match="mean is more than 2 std from"):
+        torch.nn.init.trunc_normal_(torch.empty(3), mean=5.0, std=1.0)
+    with pytest.warns(UserWarning, match="mean is more than 2 std from"):
+        w = init.trunc_normal(jax.random.key(0), (100,), mean=5.0, std=1.0)
+    assert float(w.min()) >= -2 and float(w.max()) <= 2
+
+
 def test_traced_hyperparameters_under_jit():
     @jax.jit
     def draw(key, lo, hi, std, gain, slope, sparsity):

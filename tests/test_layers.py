@@ -197,7 +197,7 @@ ROWS = [
 # Known failures of functional ops (not of the layers): under jax.jit, lax.reduce_window with an init value
 # built by jnp (a tracer there) has no reverse-mode rule, so jit(grad(...)) of these ops raises. Strict, so
 # the marks must go when the ops are fixed.
-JIT_GRAD_BROKEN = {"LocalResponseNorm", "AvgPool1d", "AvgPool2d", "AvgPool2d_divisor_ceil", "AvgPool3d",
+JIT_GRAD_BROKEN = {"AvgPool1d", "AvgPool2d", "AvgPool2d_divisor_ceil", "AvgPool3d",
                    "LPPool1d", "LPPool2d"}
 
 

@@ -209,6 +209,16 @@ ERRORS = [
      r"unflatten: Provided sizes \[2, 3\] don't multiply up to the size of dim 1 \(7\) in the input tensor"),
     (lambda: nn.Unflatten(1, (-1, -1)).apply({}, {}, jnp.ones((2, 4))),
      lambda: T.Unflatten(1, (-1, -1))(torch.ones(2, 4)), RuntimeError, "only one dimension can be inferred"),
+    (lambda: nn.ConvTranspose2d(2, 2, 3, stride=2).apply(*nn.ConvTranspose2d(2, 2, 3, stride=2).init(
+        jax.random.key(0)), jnp.ones((1, 2, 4, 4)), output_size=(20, 20)),
+     lambda: T.ConvTranspose2d(2, 2, 3, stride=2)(torch.ones(1, 2, 4, 4), output_size=(20, 20)), ValueError,
+     r"requested an output size of \[20, 20\], but valid sizes range from \[9, 9\] to \[10, 10\]"),
+    (lambda: nn.ConvTranspose1d(2, 2, 3).apply(*nn.ConvTranspose1d(2, 2, 3).init(jax.random.key(0)),
+                                               jnp.ones((1, 2, 4)), output_size=(1, 2, 3, 6)),
+     lambda: T.ConvTranspose1d(2, 2, 3)(torch.ones(1, 2, 4), output_size=(1, 2, 3, 6)), ValueError,
+     r"ConvTranspose1D: for 3D input, output_size must have 1 or 3 elements \(got 4\)"),
+    (lambda: nn.CircularPad2d(1).apply({}, {}, jnp.ones((2, 2))), lambda: T.CircularPad2d(1)(torch.ones(2, 2)),
+     ValueError, r"expected 3D or 4D input \(got 2D input\)"),
     (lambda: nn.Unflatten(1, (-1, 0)).apply({}, {}, jnp.ones((2, 0))),
      lambda: T.Unflatten(1, (-1, 0))(torch.ones(2, 0)), RuntimeError, "ambiguous"),
 ]
@@ -266,3 +276,17 @@ def test_float64_under_x64(x64, name, args, shape):
     else:
         inputs = [rand(shape, 1, np.float64)]
     check_layer(spec, tm, inputs, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("freeze", [True, False])
+def test_embedding_from_pretrained(freeze):
+    weights = rand((5, 3))
+    emb, params, state = nn.Embedding.from_pretrained(weights, freeze=freeze, padding_idx=1)
+    assert (emb.num_embeddings, emb.embedding_dim, emb.padding_idx) == (5, 3, 1)
+    np.testing.assert_array_equal(params["weight"], weights)  # unchanged, also at padding_idx
+    idx = jnp.array([[1, 4], [0, 4]])
+    theirs = T.Embedding.from_pretrained(to_torch(weights), freeze=freeze, padding_idx=1)
+    assert_close(emb.apply(params, state, idx)[0], theirs(to_torch(np.asarray(idx)).long()))
+    grad = jax.grad(lambda p: emb.apply(p, state, idx)[0].sum())(params)["weight"]
+    want = np.zeros((5, 3), np.float32) if freeze else np.array([[1] * 3, [0] * 3, [0] * 3, [0] * 3, [2] * 3])
+    np.testing.assert_array_equal(grad, want)

@@ -8,6 +8,7 @@ Numeric arguments (bounds, mean, std, gain, slope) may be traced values.
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 from typing import Any
 
@@ -67,6 +68,10 @@ def trunc_normal(key: jax.Array, shape: Shape, mean: Any = 0.0, std: Any = 1.0, 
         >>> bool((w >= -2).all() and (w <= 2).all())
         True
     """
+    known = all(isinstance(v, numbers.Real) for v in (mean, std, a, b))  # traced values can't be checked
+    if known and (mean < a - 2 * std or mean > b + 2 * std):
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", stacklevel=2)
     z = jax.random.truncated_normal(key, (a - mean) / std, (b - mean) / std, tuple(shape), dtype)
     # Clamped like PyTorch's final step, against rounding in mean + std * z.
     return jnp.clip(mean + std * z, a, b).astype(dtype)
