@@ -131,11 +131,13 @@ def _roots_and_cots(tensors, grad_tensors) -> tuple[list[Node], list[Node]]:
 
 
 def _free(roots: list[Node]) -> None:
+    """Releases what PyTorch's backward releases: the graph of ops that saved tensors."""
     inner, _ = _collect(roots)
     for n in inner:
-        n.freed = True
-        if n.value is not None and n.op is not SELECT:  # a SELECT keeps its producer for grad_fn's name
-            n.inputs = ()
+        if n.op.saves:
+            n.freed = True
+            if n.value is not None:
+                n.inputs = ()
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,

@@ -46,9 +46,9 @@ def _alias_write(base, new):
     return new
 
 
-IDENTITY = Op("identity", _identity, "AliasBackward0")
-LEAF = Op("leaf", _identity)                 # wraps a value as a fresh autograd leaf
-DETACH = Op("detach", _identity)             # a detached alias: its edge is never differentiable
+IDENTITY = Op("identity", _identity, "AliasBackward0", saves=False)
+LEAF = Op("leaf", _identity, saves=False)    # wraps a value as a fresh autograd leaf
+DETACH = Op("detach", _identity, saves=False)  # a detached alias: its edge is never differentiable
 ALIAS_WRITE = Op("alias_write", _alias_write, "CopyBackwards")
 
 

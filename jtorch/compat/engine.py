@@ -28,12 +28,14 @@ class Op:
 
     ``fn(*arrays, **static)`` returns an array or a tuple of arrays. ``grad_name`` is the PyTorch
     ``grad_fn`` class name of nodes it makes (``"AddBackward0"``); ``None`` for non-differentiable ops.
+    ``saves``: whether PyTorch's backward of this op keeps tensors, which ``backward`` frees; an op that
+    keeps none (``add``, views, ``sum``) can be backpropagated through again, as in PyTorch.
     """
 
-    __slots__ = ("name", "fn", "grad_name", "__weakref__")
+    __slots__ = ("name", "fn", "grad_name", "saves", "__weakref__")
 
-    def __init__(self, name: str, fn: Callable, grad_name: str | None = None):
-        self.name, self.fn, self.grad_name = name, fn, grad_name
+    def __init__(self, name: str, fn: Callable, grad_name: str | None = None, saves: bool = True):
+        self.name, self.fn, self.grad_name, self.saves = name, fn, grad_name, saves
 
     def __repr__(self) -> str:
         return f"Op({self.name})"
@@ -70,7 +72,7 @@ class Node:
 _SEQ = itertools.count()
 
 #: Picks output ``index`` of a multi-output node; ``grad_fn`` shows the producer's name through it.
-SELECT = Op("select_output", lambda xs, *, index: xs[index])
+SELECT = Op("select_output", lambda xs, *, index: xs[index], saves=False)
 
 
 # ---------------------------------------------------------------- live tensors

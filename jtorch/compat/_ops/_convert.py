@@ -15,7 +15,7 @@ from ._registry import register
 
 SCALARS = (bool, int, float, complex, np.number, np.bool_)
 
-CAST = Op("to", lambda x, *, dtype: x.astype(dtype), "ToCopyBackward0")
+CAST = Op("to", lambda x, *, dtype: x.astype(dtype), "ToCopyBackward0", saves=False)
 
 
 def cast(t: Tensor, dtype: np.dtype) -> Tensor:

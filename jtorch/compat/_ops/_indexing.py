@@ -35,7 +35,7 @@ def _set(x, value, *arrays, index):
     return x.at[_decode(index, arrays)].set(value.astype(x.dtype))
 
 
-_BASIC = Op("index", _get, "SliceBackward0")
+_BASIC = Op("index", _get, "SliceBackward0", saves=False)
 _tensor.WRITE_OPS[_BASIC] = Op("index_write", _set, "CopySlices")
 _GATHER = Op("index", _get, "IndexBackward0")
 _SCATTER = Op("index_put", _set, "IndexPutBackward0")

@@ -67,12 +67,12 @@ def _into(result: Tensor, out: Tensor | None) -> Tensor:
     return out
 
 
-def _binary_op(name: str, fn, grad_name: str) -> Op:
-    return Op(name, lambda a, b, *, dtype: fn(a.astype(dtype), b.astype(dtype)), grad_name)
+def _binary_op(name: str, fn, grad_name: str, saves: bool = True) -> Op:
+    return Op(name, lambda a, b, *, dtype: fn(a.astype(dtype), b.astype(dtype)), grad_name, saves)
 
 
-_ADD = _binary_op("add", jnp.add, "AddBackward0")
-_SUB = _binary_op("sub", jnp.subtract, "SubBackward0")
+_ADD = _binary_op("add", jnp.add, "AddBackward0", saves=False)
+_SUB = _binary_op("sub", jnp.subtract, "SubBackward0", saves=False)
 _MUL = _binary_op("mul", jnp.multiply, "MulBackward0")
 _DIV = _binary_op("div", jnp.true_divide, "DivBackward0")
 _FLOOR_DIV = _binary_op("floor_divide", jnp.floor_divide, "DivBackward0")
@@ -218,10 +218,10 @@ bitwise_xor = _bitwise("bitwise_xor", jnp.bitwise_xor, "__xor__", "__rxor__", "_
 
 
 def _unary(name: str, fn, grad_name: str | None, *, floating: bool = False, keep_int: bool = False,
-           aliases=(), dunder: str | None = None):
+           aliases=(), dunder: str | None = None, saves: bool = True):
     """Registers a unary op. ``floating``: integer inputs compute in the default float dtype (``sqrt``);
     ``keep_int``: integer inputs pass through unchanged (``floor`` of an int is itself)."""
-    op = Op(name, lambda x, *, dtype: fn(x.astype(dtype)), grad_name)
+    op = Op(name, lambda x, *, dtype: fn(x.astype(dtype)), grad_name, saves)
 
     def impl(input, *, out=None) -> Tensor:
         if not isinstance(input, Tensor):
@@ -239,9 +239,9 @@ def _unary(name: str, fn, grad_name: str | None, *, floating: bool = False, keep
     return impl
 
 
-_COPY = Op("clone", lambda x: x, "CloneBackward0")
+_COPY = Op("clone", lambda x: x, "CloneBackward0", saves=False)
 
-neg = _unary("neg", jnp.negative, "NegBackward0", aliases=("negative",), dunder="__neg__")
+neg = _unary("neg", jnp.negative, "NegBackward0", aliases=("negative",), dunder="__neg__", saves=False)
 abs = _unary("abs", jnp.abs, "AbsBackward0", aliases=("absolute",), dunder="__abs__")
 sign = _unary("sign", jnp.sign, "SignBackward0")
 sqrt = _unary("sqrt", jnp.sqrt, "SqrtBackward0", floating=True)

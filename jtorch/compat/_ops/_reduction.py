@@ -19,8 +19,9 @@ def _axes(t: Tensor, dim) -> tuple[int, ...] | None:
     return dims(dim, t.dim())
 
 
-def _reduce(name: str, fn, grad_name: str, dtype_rule):
-    op = Op(name, lambda x, *, axis, keepdims, dtype: fn(x.astype(dtype), axis=axis, keepdims=keepdims), grad_name)
+def _reduce(name: str, fn, grad_name: str, dtype_rule, saves: bool = True):
+    op = Op(name, lambda x, *, axis, keepdims, dtype: fn(x.astype(dtype), axis=axis, keepdims=keepdims), grad_name,
+            saves)
 
     def impl(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
         if not isinstance(dim, (int, tuple, list, type(None))):  # sum(x, torch.float64) style
@@ -34,9 +35,9 @@ def _reduce(name: str, fn, grad_name: str, dtype_rule):
     return impl
 
 
-sum = _reduce("sum", jnp.sum, "SumBackward0", sum_dtype)
+sum = _reduce("sum", jnp.sum, "SumBackward0", sum_dtype, saves=False)
 prod = _reduce("prod", jnp.prod, "ProdBackward0", sum_dtype)
-mean = _reduce("mean", jnp.mean, "MeanBackward0", mean_dtype)
+mean = _reduce("mean", jnp.mean, "MeanBackward0", mean_dtype, saves=False)
 nansum = _reduce("nansum", jnp.nansum, "NansumBackward0", sum_dtype)
 nanmean = _reduce("nanmean", jnp.nanmean, "NanmeanBackward0", mean_dtype)
 

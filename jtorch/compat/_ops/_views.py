@@ -16,7 +16,7 @@ from ._registry import dims, register
 
 
 def _view_op(name: str, fwd, write, grad_name: str) -> Op:
-    op = Op(name, fwd, grad_name)
+    op = Op(name, fwd, grad_name, saves=False)
     _tensor.WRITE_OPS[op] = Op(name + "_write", write, "CopySlices")
     return op
 
@@ -26,7 +26,7 @@ _RESHAPE = _view_op("reshape", lambda x, *, shape: jnp.reshape(x, shape),
 _PERMUTE = _view_op("permute", lambda x, *, perm: jnp.transpose(x, perm),
                     lambda base, new, *, perm: jnp.transpose(new, np.argsort(perm)).astype(base.dtype),
                     "PermuteBackward0")
-_EXPAND = Op("expand", lambda x, *, shape: jnp.broadcast_to(x, shape), "ExpandBackward0")
+_EXPAND = Op("expand", lambda x, *, shape: jnp.broadcast_to(x, shape), "ExpandBackward0", saves=False)
 
 
 def _infer_shape(shape: tuple, numel: int) -> tuple[int, ...]:
@@ -190,3 +190,21 @@ def expand(self, *sizes) -> Tensor:
 @register("expand_as", function=False)
 def expand_as(self, other) -> Tensor:
     return expand(self, *other.shape)
+
+
+def _inplace_view(name: str, fn):
+    """``unsqueeze_`` and friends: rebind the tensor to the reshaped node (its shape changes)."""
+
+    def method(self, *args, **kwargs) -> Tensor:
+        if self._base is not None:
+            raise NotImplementedError(f"Tensor.{name} on a view")
+        self._write(fn(self, *args, **kwargs)._node)
+        return self
+
+    method.__name__ = name
+    register(name, function=False)(method)
+
+
+for _name, _fn in (("unsqueeze_", unsqueeze), ("squeeze_", squeeze), ("t_", t), ("transpose_", transpose),
+                   ("swapaxes_", transpose), ("swapdims_", transpose)):
+    _inplace_view(_name, _fn)
