@@ -290,3 +290,12 @@ def test_embedding_from_pretrained(freeze):
     grad = jax.grad(lambda p: emb.apply(p, state, idx)[0].sum())(params)["weight"]
     want = np.zeros((5, 3), np.float32) if freeze else np.array([[1] * 3, [0] * 3, [0] * 3, [0] * 3, [2] * 3])
     np.testing.assert_array_equal(grad, want)
+
+
+def test_hardtanh_deprecated_keywords_warn_like_torch():
+    layers = []
+    for make in (nn.Hardtanh, T.Hardtanh):
+        with pytest.warns(FutureWarning, match="keyword argument `min_value` is deprecated and renamed to `min_val`"):
+            layers.append(make(min_value=-2.0, max_val=3.0))
+    assert [(layer.min_val, layer.max_val) for layer in layers] == [(-2.0, 3.0)] * 2
+    assert layers[0].min_value is None  # moved to min_val

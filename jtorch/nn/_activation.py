@@ -142,9 +142,10 @@ class Hardtanh(_Stateless):
     def __post_init__(self):
         for old, new in (("min_value", "min_val"), ("max_value", "max_val")):
             if getattr(self, old) is not None:
-                warnings.warn(f"keyword argument `{old}` is deprecated and rename to `{new}`",
+                warnings.warn(f"keyword argument `{old}` is deprecated and renamed to `{new}`",
                               FutureWarning, stacklevel=3)
-                set_fields(self, **{new: getattr(self, old)})
+                # Moved, not kept, so re-running __post_init__ (compat edits) never overrides `new`.
+                set_fields(self, **{new: getattr(self, old), old: None})
         if not self.max_val > self.min_val:  # PyTorch asserts this
             raise AssertionError(f"max_val ({self.max_val}) must be greater than min_val ({self.min_val})")
 
