@@ -45,6 +45,11 @@ def _ids(table):
     return [f"{n}d-{x}-{w}-{kw}" for n, x, w, kw in table]
 
 
+def check_jit(fn, torch_fn, *inputs, **kwargs):
+    """``check_op`` on the jitted op (the compat engine always runs ops under jit)."""
+    check_op(jax.jit(fn), torch_fn, *inputs, **kwargs)
+
+
 @pytest.fixture
 def x64():
     with jax.enable_x64(True):
@@ -55,8 +60,8 @@ def _check(name, n, xs, ws, kw, dtype=np.float32, **tol):
     fn, tfn = getattr(F, f"{name}{n}d"), getattr(TF, f"{name}{n}d")
     out_channels = ws[0] if name == "conv" else ws[1] * kw.get("groups", 1)
     x, w, b = rand(xs, 1, dtype), rand(ws, 2, dtype), rand((out_channels,), 3, dtype)
-    check_op(lambda x, w, b: fn(x, w, b, **kw), lambda x, w, b: tfn(x, w, b, **kw), x, w, b, **tol)
-    check_op(lambda x, w: fn(x, w, **kw), lambda x, w: tfn(x, w, **kw), x, w, grad=False, **tol)
+    check_jit(lambda x, w, b: fn(x, w, b, **kw), lambda x, w, b: tfn(x, w, b, **kw), x, w, b, **tol)
+    check_jit(lambda x, w: fn(x, w, **kw), lambda x, w: tfn(x, w, **kw), x, w, grad=False, **tol)
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
@@ -88,7 +93,7 @@ def test_lowerings_agree(lowering):
           "channels_last": lambda x, w: _conv._lax_conv(x, w, spec, channels_last=True),
           "patches": lambda x, w: _conv._patches_conv(x, w, spec),
           "cpu_conv": lambda x, w: _conv._cpu_conv(x, w, spec)}[lowering]
-    check_op(fn, lambda x, w: TF.conv2d(TF.pad(x, (0, 1, 1, 2)), w, stride=(2, 1), dilation=(1, 2), groups=2),
+    check_jit(fn, lambda x, w: TF.conv2d(TF.pad(x, (0, 1, 1, 2)), w, stride=(2, 1), dilation=(1, 2), groups=2),
              x, w, rtol=1e-5, atol=1e-5, grad_rtol=1e-4, grad_atol=1e-4)
 
 
@@ -121,8 +126,10 @@ CONV_ERRORS = [
      r"but got 1 channels instead"),
     ((1, 3, 2, 2), (64, 3, 3, 3), {}, RuntimeError,
      r"Calculated padded input size per channel: \(2 x 2\). Kernel size: \(3 x 3\). Kernel size can't be greater"),
-    ((1, 3, 5, 5), (4, 3, 3, 3), {"dilation": 3}, RuntimeError, r"input size per channel: \(5 x 5\). Kernel size: \(7 x 7\)"),
-    ((2,), (64, 3, 3, 3), {}, RuntimeError, r"Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d, but got input of size: \[2\]"),
+    ((1, 3, 5, 5), (4, 3, 3, 3), {"dilation": 3}, RuntimeError,
+     r"input size per channel: \(5 x 5\). Kernel size: \(7 x 7\)"),
+    ((2,), (64, 3, 3, 3), {}, RuntimeError,
+     r"Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d, but got input of size: \[2\]"),
     ((1, 4, 5, 5), (3, 2, 3, 3), {"groups": 2}, RuntimeError, r"expected weight to be divisible by 2 at dimension 0"),
     ((1, 4, 5, 5), (4, 2, 3, 3), {"groups": 0}, RuntimeError, "non-positive groups is not supported"),
     ((1, 4, 5, 5), (4, 4, 3, 3), {"stride": 2, "padding": "same"}, RuntimeError,
@@ -149,7 +156,7 @@ def test_conv_errors(xs, ws, kw, err, match):
 
 def test_bias_and_dtype_errors():
     x, w = jnp.zeros((1, 4, 5, 5)), jnp.zeros((4, 4, 3, 3))
-    with pytest.raises(RuntimeError, match=r"expected bias to be 1-dimensional with 4 elements, but got bias of size \[3\]"):
+    with pytest.raises(RuntimeError, match=r"expected bias to be 1-dimensional with 4 elements, but got bias of size"):
         F.conv2d(x, w, jnp.zeros(3))
     with pytest.raises(RuntimeError, match="expected scalar type Float but found Int"):
         F.conv2d(x, w.astype(jnp.int32))
@@ -162,7 +169,7 @@ CONV_T_ERRORS = [
     ((1, 3, 5, 5), (3, 4, 3, 3), {"stride": 2, "output_padding": 2}, RuntimeError,
      "output padding must be smaller than either stride or dilation"),
     ((1, 3, 1, 1), (3, 4, 3, 3), {"padding": 2}, RuntimeError,
-     r"Given input size per channel: \(1 x 1\). Calculated output size per channel: \(-1 x -1\). Output size is too small"),
+     r"Given input size per channel: \(1 x 1\). Calculated output size per channel: \(-1 x -1\). Output size is"),
     ((1, 4, 5, 5), (3, 4, 3, 3), {"groups": 2}, RuntimeError, "expected weight to be divisible by 2 at dimension 0"),
     ((1, 3, 5, 5), (3, 4, 3, 3), {"padding": "same"}, TypeError, "argument 'padding' must be tuple of ints, not str"),
 ]

@@ -26,6 +26,11 @@ WINDOWS = [
 IDS = [f"{n}d-{x}-{kw}" for n, x, kw in WINDOWS]
 
 
+def check_jit(fn, torch_fn, *inputs, **kwargs):
+    """``check_op`` on the jitted op (the compat engine always runs ops under jit)."""
+    check_op(jax.jit(fn), torch_fn, *inputs, **kwargs)
+
+
 @pytest.fixture
 def x64():
     with jax.enable_x64(True):
@@ -35,7 +40,7 @@ def x64():
 @pytest.mark.parametrize("n,xs,kw", WINDOWS, ids=IDS)
 def test_max_pool(n, xs, kw):
     fn, tfn = getattr(F, f"max_pool{n}d"), getattr(TF, f"max_pool{n}d")
-    check_op(lambda x: fn(x, **kw), lambda x: tfn(x, **kw), rand(xs, 1))
+    check_jit(lambda x: fn(x, **kw), lambda x: tfn(x, **kw), rand(xs, 1))
     got, want = fn(jnp.asarray(rand(xs, 1)), **kw, return_indices=True), tfn(torch.tensor(rand(xs, 1)), **kw,
                                                                               return_indices=True)
     assert_close(got, want, check_dtype=False)
@@ -46,13 +51,13 @@ def test_max_pool(n, xs, kw):
 def test_avg_pool(n, xs, kw, count_include_pad):
     kw = {k: v for k, v in kw.items() if k != "dilation"}
     fn, tfn = getattr(F, f"avg_pool{n}d"), getattr(TF, f"avg_pool{n}d")
-    check_op(lambda x: fn(x, **kw, count_include_pad=count_include_pad),
+    check_jit(lambda x: fn(x, **kw, count_include_pad=count_include_pad),
              lambda x: tfn(x, **kw, count_include_pad=count_include_pad), rand(xs, 1))
 
 
 def test_max_pool_ties_nan_and_indices_dtype(x64):
     # All-equal windows: torch returns and differentiates the first maximum; NaN wins.
-    check_op(lambda x: F.max_pool2d(x, 2, 1), lambda x: TF.max_pool2d(x, 2, 1), np.ones((1, 1, 4, 4)))
+    check_jit(lambda x: F.max_pool2d(x, 2, 1), lambda x: TF.max_pool2d(x, 2, 1), np.ones((1, 1, 4, 4)))
     x = np.array([[[1., 1., np.nan, 2., np.nan, 3.]]])
     assert_close(F.max_pool1d(jnp.asarray(x), 2, return_indices=True), TF.max_pool1d(torch.tensor(x), 2,
                                                                                     return_indices=True))
@@ -62,7 +67,7 @@ def test_max_pool_ties_nan_and_indices_dtype(x64):
 def test_integer_pools(x64, n):
     x = np.random.default_rng(0).integers(-9, 9, (2, 3) + (7,) * n)
     for fn, kw in (("max_pool", {"return_indices": True}), ("avg_pool", {})):  # avg truncates, as torch
-        check_op(lambda x: getattr(F, f"{fn}{n}d")(x, 3, 2, 1, **kw),
+        check_jit(lambda x: getattr(F, f"{fn}{n}d")(x, 3, 2, 1, **kw),
                  lambda x: getattr(TF, f"{fn}{n}d")(x, 3, 2, 1, **kw), x, grad=False)
 
 
@@ -70,9 +75,9 @@ def test_avg_pool_divisor_override_and_float64(x64):
     for dtype in (np.float32, np.float64):
         for n in (2, 3):
             args = (3, 2, 1, True, True, 5)
-            check_op(lambda x: getattr(F, f"avg_pool{n}d")(x, *args), lambda x: getattr(TF, f"avg_pool{n}d")(x, *args),
+            check_jit(lambda x: getattr(F, f"avg_pool{n}d")(x, *args), lambda x: getattr(TF, f"avg_pool{n}d")(x, *args),
                      rand((2, 2) + (6,) * n, 1, dtype))
-    check_op(lambda x: F.max_pool2d(x, 3, 2, 1, 2), lambda x: TF.max_pool2d(x, 3, 2, 1, 2),
+    check_jit(lambda x: F.max_pool2d(x, 3, 2, 1, 2), lambda x: TF.max_pool2d(x, 3, 2, 1, 2),
              rand((2, 3, 9, 9), 1, np.float64))
 
 
@@ -80,13 +85,13 @@ def test_avg_pool_divisor_override_and_float64(x64):
                                     (2, (float("inf"), 2)), (1, (-float("inf"), 2))])
 def test_lp_pool(n, args):
     x = rand((2, 2) + (7,) * n, 1, low=0.1) if args[0] == 1.5 else rand((2, 2) + (7,) * n, 1)
-    check_op(lambda x: getattr(F, f"lp_pool{n}d")(x, *args), lambda x: getattr(TF, f"lp_pool{n}d")(x, *args), x)
+    check_jit(lambda x: getattr(F, f"lp_pool{n}d")(x, *args), lambda x: getattr(TF, f"lp_pool{n}d")(x, *args), x)
 
 
 def test_lp_pool_zero_window_gradient_and_traced_norm():
     x = np.zeros((1, 1, 4, 4), np.float32)
     x[0, 0, :2, :2] = rand((2, 2), 3)
-    check_op(lambda x: F.lp_pool2d(x, 2., 2), lambda x: TF.lp_pool2d(x, 2., 2), x)
+    check_jit(lambda x: F.lp_pool2d(x, 2., 2), lambda x: TF.lp_pool2d(x, 2., 2), x)
     got = jax.jit(lambda x, p: F.lp_pool2d(x, p, 2))(jnp.asarray(x), 3.)
     assert_close(got, TF.lp_pool2d(torch.tensor(x), 3., 2))
 
@@ -97,12 +102,12 @@ ADAPTIVE = [(1, (2, 3, 10), 4), (1, (3, 5), 7), (2, (2, 3, 7, 9), (3, 4)), (2, (
 
 @pytest.mark.parametrize("n,xs,out", ADAPTIVE, ids=[str(a) for a in ADAPTIVE])
 def test_adaptive_pools(n, xs, out):
-    check_op(lambda x: getattr(F, f"adaptive_avg_pool{n}d")(x, out),
+    check_jit(lambda x: getattr(F, f"adaptive_avg_pool{n}d")(x, out),
              lambda x: getattr(TF, f"adaptive_avg_pool{n}d")(x, out), rand(xs, 1))
     if n < 3:
-        check_op(lambda x: getattr(F, f"adaptive_max_pool{n}d")(x, out),
+        check_jit(lambda x: getattr(F, f"adaptive_max_pool{n}d")(x, out),
                  lambda x: getattr(TF, f"adaptive_max_pool{n}d")(x, out), rand(xs, 1))
-        check_op(lambda x: getattr(F, f"adaptive_max_pool{n}d")(x, out, True),
+        check_jit(lambda x: getattr(F, f"adaptive_max_pool{n}d")(x, out, True),
                  lambda x: getattr(TF, f"adaptive_max_pool{n}d")(x, out, True), rand(xs, 1), grad=False,
                  check_dtype=False)
 
@@ -112,7 +117,7 @@ def test_adaptive_pools(n, xs, out):
 def test_max_unpool(n, xs, args, out):
     # Overlapping windows pick one input twice: torch's backward gathers the gradient for both.
     y, i = getattr(TF, f"max_pool{n}d")(torch.tensor(rand(xs, 1)), *args, return_indices=True)
-    check_op(lambda y, i: getattr(F, f"max_unpool{n}d")(y, i, *args, output_size=out),
+    check_jit(lambda y, i: getattr(F, f"max_unpool{n}d")(y, i, *args, output_size=out),
              lambda y, i: getattr(TF, f"max_unpool{n}d")(y, i, *args, output_size=out), y.numpy(), i.numpy(),
              check_dtype=False)
 

@@ -40,6 +40,11 @@ INTERPOLATE = [
 ]
 
 
+def check_jit(fn, torch_fn, *inputs, **kwargs):
+    """``check_op`` on the jitted op (the compat engine always runs ops under jit)."""
+    check_op(jax.jit(fn), torch_fn, *inputs, **kwargs)
+
+
 @pytest.fixture
 def x64():
     with jax.enable_x64(True):
@@ -48,13 +53,13 @@ def x64():
 
 @pytest.mark.parametrize("xs,kw", INTERPOLATE, ids=[f"{x}-{kw}" for x, kw in INTERPOLATE])
 def test_interpolate(xs, kw):
-    check_op(lambda x: F.interpolate(x, **kw), lambda x: TF.interpolate(x, **kw), rand(xs, 1))
+    check_jit(lambda x: F.interpolate(x, **kw), lambda x: TF.interpolate(x, **kw), rand(xs, 1))
 
 
 @pytest.mark.parametrize("kw", [{"size": (9, 4), "mode": "bicubic"}, {"scale_factor": 1.3, "mode": "bilinear"},
                                 {"size": (3, 3), "mode": "bilinear", "antialias": True}])
 def test_interpolate_float64(x64, kw):
-    check_op(lambda x: F.interpolate(x, **kw), lambda x: TF.interpolate(x, **kw), rand((2, 2, 5, 7), 1, np.float64),
+    check_jit(lambda x: F.interpolate(x, **kw), lambda x: TF.interpolate(x, **kw), rand((2, 2, 5, 7), 1, np.float64),
              rtol=1e-12, atol=1e-12)
 
 
@@ -105,8 +110,9 @@ def test_linear_modes_reject_integers():
         F.interpolate(jnp.zeros((1, 1, 4), jnp.int32), size=2, mode="linear")
 
 
-PAD = [((1, 2), "constant", (2, 3, 4)), ((1, -2, 3, 0), "constant", (2, 3, 4)), ((0, 0, 0, 0, 1, 1), "constant", (2, 3, 4)),
-       ((2, 1), "reflect", (2, 3, 4)), ((2, 1, 1, 2), "reflect", (2, 3, 4)), ((1, 1, 2, 0, 1, 1), "reflect", (1, 2, 3, 4, 5)),
+PAD = [((1, 2), "constant", (2, 3, 4)), ((1, -2, 3, 0), "constant", (2, 3, 4)),
+       ((0, 0, 0, 0, 1, 1), "constant", (2, 3, 4)), ((2, 1), "reflect", (2, 3, 4)),
+       ((2, 1, 1, 2), "reflect", (2, 3, 4)), ((1, 1, 2, 0, 1, 1), "reflect", (1, 2, 3, 4, 5)),
        ((2, 1, 1, 2), "replicate", (1, 2, 3, 4)), ((3, 1), "replicate", (2, 4)),
        ((2, 1, 1, 2, 1, 1), "circular", (1, 2, 3, 4, 5)), ((4, 3), "circular", (2, 4)),
        ((-1, 2), "reflect", (1, 2, 5)), ((-1, 2, 1, -2), "replicate", (1, 4, 5)), ((3, -1), "circular", (2, 5))]
@@ -114,16 +120,16 @@ PAD = [((1, 2), "constant", (2, 3, 4)), ((1, -2, 3, 0), "constant", (2, 3, 4)), 
 
 @pytest.mark.parametrize("pad,mode,xs", PAD, ids=[f"{p}-{m}-{x}" for p, m, x in PAD])
 def test_pad(pad, mode, xs):
-    check_op(lambda x: F.pad(x, pad, mode), lambda x: TF.pad(x, pad, mode), rand(xs, 1))
+    check_jit(lambda x: F.pad(x, pad, mode), lambda x: TF.pad(x, pad, mode), rand(xs, 1))
 
 
 def test_pad_value_traced_and_integers(x64):
-    check_op(lambda x: F.pad(x, (1, 1), value=2.5), lambda x: TF.pad(x, (1, 1), value=2.5), rand((2, 3), 1, np.float64))
+    check_jit(lambda x: F.pad(x, (1, 1), value=2.5), lambda x: TF.pad(x, (1, 1), value=2.5), rand((2, 3), 1, np.float64))
     got = jax.jit(lambda x, v: F.pad(x, (2, 1, 0, 1), value=v))(jnp.ones((2, 3), jnp.float32), -4.)
     assert_close(got, TF.pad(torch.ones(2, 3), (2, 1, 0, 1), value=-4.))
     x = np.arange(12).reshape(1, 3, 4)
     for mode in ("constant", "reflect", "replicate", "circular"):
-        check_op(lambda x: F.pad(x, (2, 1), mode), lambda x: TF.pad(x, (2, 1), mode), x, grad=False)
+        check_jit(lambda x: F.pad(x, (2, 1), mode), lambda x: TF.pad(x, (2, 1), mode), x, grad=False)
 
 
 PAD_ERRORS = [
@@ -154,9 +160,9 @@ FOLD = [{"kernel_size": 2}, {"kernel_size": (2, 3), "dilation": (1, 2), "padding
 @pytest.mark.parametrize("batched", [True, False])
 def test_unfold_fold(kw, batched):
     xs = (2, 3, 6, 7) if batched else (3, 6, 7)
-    check_op(lambda x: F.unfold(x, **kw), lambda x: TF.unfold(x, **kw), rand(xs, 1))
+    check_jit(lambda x: F.unfold(x, **kw), lambda x: TF.unfold(x, **kw), rand(xs, 1))
     cols = TF.unfold(torch.zeros(xs), **kw).shape
-    check_op(lambda x: F.fold(x, (6, 7), **kw), lambda x: TF.fold(x, (6, 7), **kw), rand(cols, 2))
+    check_jit(lambda x: F.fold(x, (6, 7), **kw), lambda x: TF.fold(x, (6, 7), **kw), rand(cols, 2))
 
 
 def test_fold_is_adjoint_of_unfold_and_integers(x64):
@@ -170,7 +176,8 @@ def test_fold_is_adjoint_of_unfold_and_integers(x64):
 
 
 FOLD_ERRORS = [
-    (lambda: F.unfold(jnp.zeros((2, 3)), 2), NotImplementedError, r"Only 3D or 4D input Tensors are supported \(got 2D\)"),
+    (lambda: F.unfold(jnp.zeros((2, 3)), 2), NotImplementedError,
+     r"Only 3D or 4D input Tensors are supported \(got 2D\)"),
     (lambda: F.unfold(jnp.zeros((1, 2, 3, 3)), 4), RuntimeError, r"calculated shape of the array of sliding blocks as "
                                                                  r"\(0, 0\), but its components must be at least one"),
     (lambda: F.fold(jnp.zeros((1, 5, 9)), (4, 4), 2), RuntimeError,
@@ -197,4 +204,4 @@ def test_fold_shuffle_errors(fn, err, match):
 @pytest.mark.parametrize("name,xs,r", [("pixel_shuffle", (2, 3, 8, 3, 4), 2), ("pixel_shuffle", (9, 2, 2), 3),
                                        ("pixel_unshuffle", (2, 6, 9), 3), ("pixel_unshuffle", (1, 2, 2, 4, 6), 2)])
 def test_pixel_shuffle(name, xs, r):
-    check_op(lambda x: getattr(F, name)(x, r), lambda x: getattr(TF, name)(x, r), rand(xs, 1))
+    check_jit(lambda x: getattr(F, name)(x, r), lambda x: getattr(TF, name)(x, r), rand(xs, 1))

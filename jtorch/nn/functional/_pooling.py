@@ -1,6 +1,5 @@
-"""Pooling: max/avg/power-average over sliding windows, adaptive pooling, and max unpooling, with PyTorch's
-windows, output sizes, divisors, flat per-plane ``return_indices`` and first-maximum tie rule (gradient too).
-"""
+"""Pooling (max/avg/power-average, adaptive, max unpooling) with PyTorch's windows, output sizes, divisors,
+flat per-plane ``return_indices`` and first-maximum tie rule, gradient included."""
 from __future__ import annotations
 
 import functools
@@ -26,8 +25,7 @@ def _lowest(dtype) -> jax.Array:
 
 
 def _windows(name, n, input, kernel_size, stride, padding, dilation, ceil_mode, pad_value):
-    """Validates a sliding-window pool; returns the batched input padded so that its windows are exactly
-    the output's, plus the static geometry."""
+    """Validates a sliding-window pool; returns the input padded to exactly the output's windows, and geometry."""
     x, unbatched = _batched(name, n, input)
     tup = lambda v, arg: ntuple(v, n, arg, f"{name}: {arg} must either be a single int, or a tuple of {n} ints")
     k = tup(kernel_size, "kernel_size")
@@ -56,8 +54,7 @@ def _windows(name, n, input, kernel_size, stride, padding, dilation, ceil_mode, 
 
 
 def _window_table(coords, sizes) -> np.ndarray:
-    """Flat per-plane input index of every window element, ``(*out, K)``, from per-dimension coordinates
-    ``coords[i]`` of shape ``(out_i, k_i)``; -1 where any coordinate is -1 (not an input element)."""
+    """Flat per-plane input index ``(*out, K)`` of window elements from per-dim ``(out_i, k_i)`` coords (-1: none)."""
     table = np.zeros((), np.int64)
     for c, size in zip(coords, sizes):
         table = np.where((table[..., None, None] < 0) | (c < 0), -1, table[..., None, None] * size + c)
@@ -67,8 +64,7 @@ def _window_table(coords, sizes) -> np.ndarray:
 
 
 def _first_max(taps: jax.Array, table: np.ndarray, unbatched: bool, return_indices: bool):
-    """Max over the last axis of ``taps`` (``(N, C, *out, K)``), PyTorch's way: the first maximum (NaN counts
-    as maximal), the gradient routed only to it, and its flat input index from ``table``."""
+    """Torch's max over the last axis of ``taps``: the first maximum (NaN wins), gradient to it only, index."""
     arg = jnp.argmax(taps, axis=-1)
     y = jnp.sum(jnp.where(arg[..., None] == jnp.arange(taps.shape[-1]), taps, 0), axis=-1, dtype=taps.dtype)
     if return_indices:
@@ -90,7 +86,8 @@ def _avg_pool(n, input, kernel_size, stride=None, padding=0, ceil_mode=False, co
               divisor_override=None):
     xp, unbatched, k, s, p, _, out, sizes = _windows(f"avg_pool{n}d", n, input, kernel_size, stride, padding,
                                                      1, ceil_mode, 0)
-    total = lax.reduce_window(xp, jnp.zeros((), xp.dtype), lax.add, (1, 1) + k, (1, 1) + s, "VALID")
+    # A concrete zero init lets JAX recognise the sum window (differentiable) even under jit.
+    total = lax.reduce_window(xp, np.zeros((), xp.dtype), lax.add, (1, 1) + k, (1, 1) + s, "VALID")
     if divisor_override is not None:
         if divisor_override == 0:
             raise RuntimeError("divisor must be not zero")
@@ -118,48 +115,42 @@ def _lp_pool(n, input, norm_type, kernel_size, stride=None, ceil_mode=False):
     return jnp.where(total == 0, 0, safe ** (1 / norm_type))
 
 
-def _adaptive_bounds(size: int, out: int) -> tuple[np.ndarray, np.ndarray]:
+def _adaptive_windows(size: int, out: int) -> np.ndarray:
+    """Input coordinates ``(out, k)`` of torch's windows ``[floor(i size / out), ceil((i + 1) size / out))``, -1 pad."""
     i = np.arange(out)
-    return (i * size) // out, -((-(i + 1) * size) // out)
+    start, end = (i * size) // out, -((-(i + 1) * size) // out)
+    window = start[:, None] + np.arange((end - start).max(initial=1))
+    return np.where(window < end[:, None], window, -1)
 
 
-def _adaptive_sizes(name, n, input, output_size):
+def axis_matmul(x: jax.Array, axis: int, m: np.ndarray) -> jax.Array:
+    """Applies the static ``(out, in)`` matrix ``m`` along ``axis`` of ``x`` (full float precision)."""
+    y = jnp.tensordot(x, jnp.asarray(m, x.dtype), ((axis,), (1,)), precision=lax.Precision.HIGHEST)
+    return jnp.moveaxis(y, -1, axis)
+
+
+def _adaptive_pool(kind: str, n: int, input, output_size, return_indices=False):
+    name = f"adaptive_{kind}_pool{n}d"
     x, unbatched = _batched(name, n, input)
     out = [s if o is None else o for o, s in zip(ntuple(output_size, n, "output_size"), x.shape[2:])]
     if any(o < 0 for o in out):
         raise RuntimeError(f"{name}: elements of output_size must be greater than or equal to 0 but received {out}")
-    return x, unbatched, out
-
-
-def _adaptive_avg_pool(n, input, output_size):
-    x, unbatched, out = _adaptive_sizes(f"adaptive_avg_pool{n}d", n, input, output_size)
+    if kind == "max":
+        table = _window_table([_adaptive_windows(size, o) for size, o in zip(x.shape[2:], out)], x.shape[2:])
+        taps = jnp.take(x.reshape(x.shape[:2] + (-1,)), np.maximum(table, 0), axis=-1)
+        return _first_max(jnp.where(table >= 0, taps, _lowest(x.dtype)), table, unbatched, return_indices)
     if not jnp.issubdtype(x.dtype, jnp.inexact):
-        raise NotImplementedError(f"adaptive_avg_pool{n}d is not implemented for integer input (dtype {x.dtype})")
+        raise NotImplementedError(f"{name} is not implemented for integer input (dtype {x.dtype})")
     for i, (size, o) in enumerate(zip(x.shape[2:], out)):
-        start, end = _adaptive_bounds(size, o)
-        cols = np.arange(size)
-        avg = ((cols >= start[:, None]) & (cols < end[:, None])) / (end - start)[:, None]
-        x = jnp.moveaxis(jnp.tensordot(x, jnp.asarray(avg, x.dtype), ((2 + i,), (1,)),
-                                       precision=lax.Precision.HIGHEST), -1, 2 + i)
+        hits = (_adaptive_windows(size, o)[..., None] == np.arange(size)).sum(1)
+        x = axis_matmul(x, 2 + i, hits / hits.sum(1, keepdims=True))
     return x[0] if unbatched else x
 
 
-def _adaptive_max_pool(n, input, output_size, return_indices=False):
-    x, unbatched, out = _adaptive_sizes(f"adaptive_max_pool{n}d", n, input, output_size)
-    coords = []
-    for size, o in zip(x.shape[2:], out):
-        start, end = _adaptive_bounds(size, o)
-        window = start[:, None] + np.arange((end - start).max(initial=1))
-        coords.append(np.where(window < end[:, None], window, -1))
-    table = _window_table(coords, x.shape[2:])
-    taps = jnp.take(x.reshape(x.shape[:2] + (-1,)), np.maximum(table, 0), axis=-1)
-    return _first_max(jnp.where(table >= 0, taps, _lowest(x.dtype)), table, unbatched, return_indices)
-
-
 def _scatter(values, indices, size: int, how: str) -> jax.Array:
-    rows = jnp.arange(values.shape[0])[:, None]
     # Out-of-range indices cannot be checked at trace time (torch raises): their values are dropped.
-    return getattr(jnp.zeros((values.shape[0], size), values.dtype).at[rows, indices], how)(values, mode="drop")
+    planes = jnp.zeros((values.shape[0], size), values.dtype).at[jnp.arange(values.shape[0])[:, None], indices]
+    return getattr(planes, how)(values, mode="drop")
 
 
 @functools.partial(jax.custom_jvp, nondiff_argnums=(2,))
@@ -177,8 +168,7 @@ def _scatter_planes_jvp(size, primals, tangents):
 
 def _max_unpool(n, input, indices, kernel_size, stride=None, padding=0, output_size=None):
     k = ntuple(kernel_size, n, "kernel_size")
-    s = k if stride is None else ntuple(stride, n, "stride")
-    p = ntuple(padding, n, "padding")
+    s, p = k if stride is None else ntuple(stride, n, "stride"), ntuple(padding, n, "padding")
     if not jnp.issubdtype(indices.dtype, jnp.integer):
         raise RuntimeError(f"elements in indices should be type int64 but got: {indices.dtype}")
     if indices.shape != input.shape:
@@ -331,7 +321,7 @@ def adaptive_avg_pool2d(input, output_size):
       >>> adaptive_avg_pool2d(jnp.arange(6.).reshape(1, 2, 3), (1, 2))
       Array([[[2., 3.]]], dtype=float32)
     """
-    return _adaptive_avg_pool(2, input, output_size)
+    return _adaptive_pool("avg", 2, input, output_size)
 
 
 def adaptive_avg_pool1d(input, output_size):
@@ -341,7 +331,7 @@ def adaptive_avg_pool1d(input, output_size):
       >>> adaptive_avg_pool1d(jnp.array([[1., 2., 3., 4., 5.]]), 2)
       Array([[2., 4.]], dtype=float32)
     """
-    return _adaptive_avg_pool(1, input, output_size)
+    return _adaptive_pool("avg", 1, input, output_size)
 
 
 def adaptive_avg_pool3d(input, output_size):
@@ -351,7 +341,7 @@ def adaptive_avg_pool3d(input, output_size):
       >>> adaptive_avg_pool3d(jnp.ones((1, 1, 3, 4, 5)), 1).shape
       (1, 1, 1, 1, 1)
     """
-    return _adaptive_avg_pool(3, input, output_size)
+    return _adaptive_pool("avg", 3, input, output_size)
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
@@ -365,7 +355,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
       >>> adaptive_max_pool2d(jnp.arange(6.).reshape(1, 2, 3), (1, 2), return_indices=True)[1]
       Array([[[4, 5]]], dtype=int32)
     """
-    return _adaptive_max_pool(2, input, output_size, return_indices)
+    return _adaptive_pool("max", 2, input, output_size, return_indices)
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
@@ -375,7 +365,7 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
       >>> adaptive_max_pool1d(jnp.array([[1., 3., 3., 2., 0.]]), 3)
       Array([[3., 3., 2.]], dtype=float32)
     """
-    return _adaptive_max_pool(1, input, output_size, return_indices)
+    return _adaptive_pool("max", 1, input, output_size, return_indices)
 
 
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):

@@ -16,7 +16,7 @@ import numpy as np
 from jax import lax
 
 from ._conv import ntuple, window_taps
-from ._pooling import _adaptive_avg_pool
+from ._pooling import _adaptive_pool, axis_matmul
 
 _RANK = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
 _MODES = ("nearest", "nearest-exact", "area", *_RANK)
@@ -79,9 +79,7 @@ def _resize_axis(x, axis, out, mode, align_corners, scale_factor, antialias):
     if not jnp.issubdtype(x.dtype, jnp.floating):
         raise NotImplementedError(f"interpolate mode '{mode}' is not implemented for {x.dtype} input")
     opmath = np.dtype(np.float64 if x.dtype == jnp.float64 else np.float32)
-    m = _weights(size, out, mode, align_corners, scale_factor, antialias, opmath)
-    y = jnp.tensordot(x, jnp.asarray(m, x.dtype), ((axis,), (1,)), precision=lax.Precision.HIGHEST)
-    return jnp.moveaxis(y, -1, axis)
+    return axis_matmul(x, axis, _weights(size, out, mode, align_corners, scale_factor, antialias, opmath))
 
 
 def _output_size(x, n, size, scale_factor, recompute_scale_factor):
@@ -151,7 +149,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                            f"{', '.join(f'{d}: {s}' for d, s in zip(names, input.shape[2:]))}) output ("
                            f"{', '.join(f'{d}: {s}' for d, s in zip(names, out))})")
     if mode == "area":
-        return _adaptive_avg_pool(n, input, out)
+        return _adaptive_pool("avg", n, input, out)
     x = input
     for i, (o, s) in enumerate(zip(out, scales)):
         x = _resize_axis(x, 2 + i, o, mode, bool(align_corners), s, antialias)
