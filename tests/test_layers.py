@@ -194,19 +194,6 @@ ROWS = [
 ]
 
 
-# Known failures of functional ops (not of the layers): under jax.jit, lax.reduce_window with an init value
-# built by jnp (a tracer there) has no reverse-mode rule, so jit(grad(...)) of these ops raises. Strict, so
-# the marks must go when the ops are fixed.
-JIT_GRAD_BROKEN = {"AvgPool1d", "AvgPool2d", "AvgPool2d_divisor_ceil", "AvgPool3d",
-                   "LPPool1d", "LPPool2d"}
-
-
-def row_params(rows: list[Row]) -> list:
-    broken = pytest.mark.xfail(strict=True, raises=ValueError, reason="F op's reduce_window is not differentiable "
-                               "under jit (init value built with jnp)")
-    return [pytest.param(r, id=r.id, marks=broken if r.id in JIT_GRAD_BROKEN else ()) for r in rows]
-
-
-@pytest.mark.parametrize("row", row_params(ROWS))
+@pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
 def test_layer_matches_torch(row):
     run_row(row)

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from jtorch import nn
-from test_layers import Row, assert_same_state_dict_layout, check_layer, row_params, run_row
+from test_layers import Row, assert_same_state_dict_layout, check_layer, run_row
 from torch_ref import assert_close, rand, to_torch
 
 T = torch.nn
@@ -96,7 +96,7 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize("row", row_params(ROWS))
+@pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
 def test_layer_matches_torch(row):
     run_row(row)
 
