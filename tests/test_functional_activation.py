@@ -99,7 +99,7 @@ def test_jit_vmap_grad_compose():
 
 
 def test_inplace_is_accepted_and_pure():
-    x = jnp.asarray([-1.0, 2.0])
+    x = jnp.asarray([-1.0, 2.0], jnp.float32)
     y = F.relu(x, inplace=True)
     assert_close(x, np.array([-1.0, 2.0], np.float32))
     assert_close(y, np.array([0.0, 2.0], np.float32))

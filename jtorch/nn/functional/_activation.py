@@ -1,5 +1,8 @@
 """Pointwise activations with PyTorch's formulas, defaults and gradients.
 
+Every op here is elementwise, ``input`` of any shape: Shape ``(*) -> (*)``, dtype kept. The docstrings
+below list only the other arguments. ``inplace`` is accepted and ignored (pure ops).
+
 Where PyTorch's derivative at a kink (or at NaN) differs from what JAX would derive from the obvious
 formula, the op is written as a ``jnp.where`` whose selected branch has PyTorch's derivative: a mask
 like ``x <= 0`` in PyTorch's backward kernel becomes the same comparison here. Non-selected branches
