@@ -31,20 +31,20 @@ def ntuple(value, n: int, name: str, message: str | None = None) -> tuple[int, .
     if len(value) == 1:
         return value * n
     if len(value) != n:
-        raise RuntimeError(message or f"expected {name} to be a single integer value or a list of {n} values to match "
-                           f"the convolution dimensions, but got {name}={list(value)}")
+        raise RuntimeError(message or f"expected {name} to be a single integer value or a list of {n} values to "
+                           f"match the convolution dimensions, but got {name}={list(value)}")
     return value
 
 
-def sizes(values: Sequence[int]) -> str:
+def _sizes(values: Sequence[int]) -> str:
     """PyTorch's ``(2 x 2)`` rendering of per-dimension sizes."""
     return "(" + " x ".join(str(v) for v in values) + ")"
 
 
-def batchify(x: jax.Array, n: int, name: str, what: str = "input") -> tuple[jax.Array, bool]:
+def _batchify(x: jax.Array, n: int, name: str) -> tuple[jax.Array, bool]:
     """Adds the batch dimension to an unbatched ``(C, *spatial)`` input; returns it and whether it was added."""
     if x.ndim not in (n + 1, n + 2):
-        raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) {what} to {name}, "
+        raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to {name}, "
                            f"but got input of size: {list(x.shape)}")
     return (x[None], True) if x.ndim == n + 1 else (x, False)
 
@@ -113,8 +113,7 @@ def _cpu_conv_jvp(spec, primals, tangents):
     parts = [] if type(dx) is jax.custom_derivatives.SymbolicZero else [_lax_conv(dx, w, spec, True)]
     if type(dw) is not jax.custom_derivatives.SymbolicZero:
         parts.append(_patches_conv(x, dw, spec))
-    y = _cpu_conv(x, w, spec)
-    return y, sum(parts[1:], parts[0]) if parts else jnp.zeros_like(y)
+    return _cpu_conv(x, w, spec), sum(parts[1:], parts[0])  # JAX calls this only with a non-zero tangent
 
 
 _cpu_conv.defjvp(_cpu_conv_jvp, symbolic_zeros=True)
@@ -136,7 +135,7 @@ def _check_common(x, weight, bias, n, name, stride, dilation, groups, out_channe
     if weight.ndim != n + 2:
         raise RuntimeError(f"Expected {n + 2}-dimensional weight for {name}, but got weight of size "
                            f"{list(weight.shape)} instead")
-    x, unbatched = batchify(x, n, name)
+    x, unbatched = _batchify(x, n, name)
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
     if any(s <= 0 for s in stride):
@@ -185,8 +184,8 @@ def _conv_nd(n: int, input, weight, bias=None, stride=1, padding=0, dilation=1, 
             raise RuntimeError("negative padding is not supported")
     padded = [s + lo + hi for s, (lo, hi) in zip(x.shape[2:], pads)]
     if any(p < k for p, k in zip(padded, kernel)):
-        raise RuntimeError(f"Calculated padded input size per channel: {sizes(padded)}. Kernel size: "
-                           f"{sizes(kernel)}. Kernel size can't be greater than actual input size")
+        raise RuntimeError(f"Calculated padded input size per channel: {_sizes(padded)}. Kernel size: "
+                           f"{_sizes(kernel)}. Kernel size can't be greater than actual input size")
     y = conv_lowered(x, weight, stride=stride, padding=pads, lhs_dilation=(1,) * n, rhs_dilation=dilation,
                      groups=groups)
     return _finish(y, bias, unbatched)
@@ -215,8 +214,8 @@ def _conv_transpose_nd(n: int, input, weight, bias=None, stride=1, padding=0, ou
     out = [(i - 1) * s - 2 * p + k + op + 1
            for i, s, p, k, op in zip(x.shape[2:], stride, padding, kernel, output_padding)]
     if any(o < 1 for o in out):
-        raise RuntimeError(f"Given input size per channel: {sizes(x.shape[2:])}. Calculated output size per "
-                           f"channel: {sizes(out)}. Output size is too small")
+        raise RuntimeError(f"Given input size per channel: {_sizes(x.shape[2:])}. Calculated output size per "
+                           f"channel: {_sizes(out)}. Output size is too small")
     # The adjoint of a strided conv: a conv over the stride-dilated input with the flipped kernel whose
     # in/out channel axes are swapped within each group.
     c_in, c_out_g = weight.shape[:2]
