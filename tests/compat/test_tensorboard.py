@@ -72,6 +72,21 @@ CASES = [
     ("filename_suffix", {"filename_suffix": ".v2"}, lambda lib, w: w.add_scalar("s", 1.0)),
     ("reopen_after_close", {}, lambda lib, w: [w.add_scalar("s", 1.0, 0), w.close(), w.close(),
                                                w.add_scalar("s", 2.0, 1), w.flush()]),
+    ("tensor", {}, lambda lib, w: [w.add_tensor(f"t{k}", _t(lib, v), k) for k, v in enumerate([
+        VALUES[:6].reshape(2, 3), VALUES[:4].astype(np.float64), VALUES[:3].astype(np.float16), np.arange(5),
+        np.arange(4, dtype=np.int32), np.arange(3, dtype=np.uint8), np.array([True, False]),
+        VALUES[:4].astype(np.complex64) * 1j, np.float32(2.5)])]),
+    ("audio", {}, lambda lib, w: [w.add_audio("a", _t(lib, np.sin(np.arange(100) / 5.0)), 0, sample_rate=8000),
+                                  w.add_audio("loud", VALUES[:50] * 3, 1)]),
+    ("custom_scalars", {}, lambda lib, w: [
+        w.add_custom_scalars({"cat": {"loss": ["Multiline", ["train", "val"]],
+                                      "acc": ["Margin", ["acc", "acc_lo", "acc_hi"]]}}),
+        w.add_custom_scalars_multilinechart(["a", "b"]), w.add_custom_scalars_marginchart(["m", "l", "u"], "c", "t")]),
+    ("image_with_boxes", {}, lambda lib, w: [
+        w.add_image_with_boxes("b", _t(lib, CHW), _t(lib, [[1.0, 2.0, 12.0, 10.0], [3, 3, 8, 14]]), 0,
+                               labels=["cat", "dog"]),
+        w.add_image_with_boxes("one", HWC_U8, np.array([[0, 0, 5, 5]]), 1, dataformats="HWC", labels="x", rescale=2),
+        w.add_image_with_boxes("wrong_labels", _t(lib, CHW), _t(lib, [[1.0, 2.0, 12.0, 10.0]]), labels=["a", "b"])]),
     ("embedding", {}, lambda lib, w: [w.add_embedding(_t(lib, NCHW[:4, 0, 0]), metadata=["a", "b", "c", "d"],
                                                       label_img=_t(lib, NCHW[:4, :, :5].clip(0, 1)), tag="emb/1"),
                                       w.add_embedding(NCHW[:4, 0, 1], metadata=[[1, "x"], [2, "y"], [3, "z"],
@@ -114,11 +129,12 @@ def _write(writer_cls, lib, root, kwargs, fn):
 @pytest.mark.parametrize("kwargs, fn", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_event_files_match_pytorch(tmp_path, kwargs, fn, capsys):
     theirs = _write(TorchWriter, torch, tmp_path / "torch", kwargs, fn)
+    printed = capsys.readouterr().out
     ours = _write(SummaryWriter, jt, tmp_path / "jtorch", kwargs, fn)
     assert ours.keys() == theirs.keys()
     for key in theirs:
         assert ours[key] == theirs[key], key
-    assert capsys.readouterr().out == ""
+    assert capsys.readouterr().out == printed
 
 
 def _accumulate(path):
@@ -203,6 +219,10 @@ ERRORS = [
     ("hparams_bad_value", lambda lib, w: w.add_hparams({"lr": [1]}, {})),
     ("hparams_bad_domain", lambda lib, w: w.add_hparams({"lr": 0.1}, {}, {"lr": ["a"]})),
     ("hparams_domain_not_dict", lambda lib, w: w.add_hparams({"lr": 0.1}, {}, ["lr"])),
+    ("tensor_unsupported_dtype", lambda lib, w: w.add_tensor("t", _t(lib, np.arange(3, dtype=np.uint16)))),
+    ("audio_2d", lambda lib, w: w.add_audio("a", _t(lib, np.zeros((2, 3))))),
+    ("marginchart_tags", lambda lib, w: w.add_custom_scalars_marginchart(["a", "b"])),
+    ("margin_layout_tags", lambda lib, w: w.add_custom_scalars({"c": {"t": ["Margin", ["a"]]}})),
     ("embedding_3d", lambda lib, w: w.add_embedding(_t(lib, np.zeros((2, 2, 2))))),
     ("embedding_metadata_length", lambda lib, w: w.add_embedding(_t(lib, np.zeros((2, 2))), metadata=["a"])),
     ("embedding_header", lambda lib, w: w.add_embedding(_t(lib, np.zeros((1, 2))), metadata=[[1, 2]],

@@ -53,23 +53,45 @@ def convert_to_HWC(tensor: np.ndarray, input_format: str) -> np.ndarray:  # noqa
         return np.stack([tensor.transpose([input_format.find(c) for c in "HW"])] * 3, 2)
 
 
-def _make_image(hwc: np.ndarray, rescale: float = 1) -> Summary.Image:
+def _draw_box(image, box, label: str | None) -> None:
+    """A red 2-pixel box, with ``label`` on a red band at its bottom-left (torch's ``_draw_single_box``)."""
+    from PIL import ImageDraw, ImageFont
+
+    left, top, right, bottom = box
+    draw = ImageDraw.Draw(image)
+    draw.line([(left, top), (left, bottom), (right, bottom), (right, top), (left, top)], width=2, fill="Red")
+    if label:
+        font = ImageFont.load_default()
+        x0, y0, x1, y1 = font.getbbox(label)
+        margin = np.ceil(0.05 * (y1 - y0))
+        draw.rectangle([(left, bottom - (y1 - y0) - 2 * margin), (left + x1 - x0, bottom)], fill="Red")
+        draw.text((left + margin, bottom - (y1 - y0) - margin), label, fill="black", font=font)
+
+
+def _make_image(hwc: np.ndarray, rescale: float = 1, rois=None, labels=None) -> Summary.Image:
     from PIL import Image
 
     height, width, channel = hwc.shape
-    image = Image.fromarray(hwc).resize((int(width * rescale), int(height * rescale)), Image.Resampling.LANCZOS)
+    image = Image.fromarray(hwc)
+    for i, box in enumerate([] if rois is None else rois):
+        _draw_box(image, box[:4], None if labels is None else labels[i])
+    image = image.resize((int(width * rescale), int(height * rescale)), Image.Resampling.LANCZOS)
     with io.BytesIO() as output:
         image.save(output, format="PNG")
         encoded = output.getvalue()
     return Summary.Image(height=height, width=width, colorspace=channel, encoded_image_string=encoded)
 
 
-def image(tag: str, tensor, rescale: float = 1, dataformats: str = "NCHW") -> Summary:
-    """An image summary of ``tensor`` laid out as ``dataformats``; floats are taken in ``[0, 1]``."""
+def image(tag: str, tensor, rescale: float = 1, dataformats: str = "NCHW", boxes=None, labels=None) -> Summary:
+    """An image summary of ``tensor`` laid out as ``dataformats``; floats are taken in ``[0, 1]``.
+
+    ``boxes``: ``(N, 4)`` ``(xmin, ymin, xmax, ymax)`` pixel boxes drawn in red, captioned by ``labels``.
+    """
     hwc = convert_to_HWC(make_np(tensor), dataformats)
     scale = 1 if hwc.dtype == np.uint8 else 255
     hwc = (hwc.astype(np.float32) * scale).clip(0, 255).astype(np.uint8)
-    return Summary(value=[Summary.Value(tag=tag, image=_make_image(hwc, rescale))])
+    rois = None if boxes is None else make_np(boxes)
+    return Summary(value=[Summary.Value(tag=tag, image=_make_image(hwc, rescale, rois, labels))])
 
 
 def figure_to_image(figures, close: bool = True) -> np.ndarray:

@@ -19,6 +19,7 @@ from tensorboard.summary.writer.event_file_writer import EventFileWriter
 from . import _embedding
 from ._graph import graph
 from ._images import figure_to_image, image
+from ._plugins import audio, custom_scalars, tensor_proto
 from ._summaries import (DEFAULT_BINS, histogram, histogram_raw, hparams, make_np, pr_curve, pr_curve_raw, scalar,
                          text)
 
@@ -163,10 +164,39 @@ class SummaryWriter:
         """A batch of images, shown as one grid of at most 8 columns."""
         self._add(image(tag, img_tensor, dataformats=dataformats), global_step, walltime)
 
+    def add_image_with_boxes(self, tag, img_tensor, box_tensor, global_step=None, walltime=None, rescale=1,
+                             dataformats="CHW", labels=None) -> None:
+        """An image with red ``(xmin, ymin, xmax, ymax)`` boxes, captioned by ``labels`` if one per box."""
+        if labels is not None:
+            labels = [labels] if isinstance(labels, str) else labels
+            if len(labels) != box_tensor.shape[0]:
+                labels = None
+        self._add(image(tag, img_tensor, rescale, dataformats, box_tensor, labels), global_step, walltime)
+
     def add_figure(self, tag, figure, global_step=None, close=True, walltime=None) -> None:
         """A matplotlib figure (or a list of them) rendered to an image; needs ``matplotlib``."""
         dataformats = "NCHW" if isinstance(figure, list) else "CHW"
         self.add_image(tag, figure_to_image(figure, close), global_step, walltime, dataformats=dataformats)
+
+    def add_audio(self, tag, snd_tensor, global_step=None, sample_rate=44100, walltime=None) -> None:
+        """Mono audio with values in ``[-1, 1]``, as a 16-bit WAV."""
+        self._add(audio(tag, snd_tensor, sample_rate=sample_rate), global_step, walltime)
+
+    def add_tensor(self, tag, tensor, global_step=None, walltime=None) -> None:
+        """A tensor's values, for the ``tensor`` plugin."""
+        self._add(tensor_proto(tag, tensor), global_step, walltime)
+
+    def add_custom_scalars_multilinechart(self, tags, category="default", title="untitled") -> None:
+        self.add_custom_scalars({category: {title: ["Multiline", tags]}})
+
+    def add_custom_scalars_marginchart(self, tags, category="default", title="untitled") -> None:
+        if len(tags) != 3:
+            raise AssertionError(f"Expected 3 tags, got {len(tags)}.")
+        self.add_custom_scalars({category: {title: ["Margin", tags]}})
+
+    def add_custom_scalars(self, layout) -> None:
+        """The custom-scalars dashboard: ``{category: {title: ['Multiline' | 'Margin', tags]}}``."""
+        self._add(custom_scalars(layout))
 
     def add_text(self, tag, text_string, global_step=None, walltime=None) -> None:
         self._add(text(tag, text_string), global_step, walltime)
