@@ -87,6 +87,11 @@ CASES = [
                                labels=["cat", "dog"]),
         w.add_image_with_boxes("one", HWC_U8, np.array([[0, 0, 5, 5]]), 1, dataformats="HWC", labels="x", rescale=2),
         w.add_image_with_boxes("wrong_labels", _t(lib, CHW), _t(lib, [[1.0, 2.0, 12.0, 10.0]]), labels=["a", "b"])]),
+    ("mesh", {}, lambda lib, w: [
+        w.add_mesh("m", _t(lib, VALUES[:12].reshape(1, 4, 3)), colors=_t(lib, HWC_U8[:1, :4]),
+                   faces=_t(lib, np.array([[[0, 1, 2], [1, 2, 3]]])), config_dict={"camera": {"fov": 75}},
+                   global_step=2),
+        w.add_mesh("points", VALUES[:6].reshape(1, 2, 3))]),
     ("embedding", {}, lambda lib, w: [w.add_embedding(_t(lib, NCHW[:4, 0, 0]), metadata=["a", "b", "c", "d"],
                                                       label_img=_t(lib, NCHW[:4, :, :5].clip(0, 1)), tag="emb/1"),
                                       w.add_embedding(NCHW[:4, 0, 1], metadata=[[1, "x"], [2, "y"], [3, "z"],

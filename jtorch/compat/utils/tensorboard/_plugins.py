@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import struct
 import wave
 
@@ -10,10 +11,12 @@ from tensorboard.compat.proto.summary_pb2 import Summary, SummaryMetadata
 from tensorboard.compat.proto.tensor_pb2 import TensorProto
 from tensorboard.compat.proto.tensor_shape_pb2 import TensorShapeProto
 from tensorboard.plugins.custom_scalar import layout_pb2
+from tensorboard.plugins.mesh import metadata as mesh_metadata
+from tensorboard.plugins.mesh.plugin_data_pb2 import MeshPluginData
 
 from ._summaries import make_np
 
-__all__ = ["audio", "custom_scalars", "tensor_proto"]
+__all__ = ["audio", "custom_scalars", "mesh", "tensor_proto"]
 
 
 def _half_bits(values: np.ndarray) -> list[int]:
@@ -95,3 +98,20 @@ def custom_scalars(layout: dict) -> Summary:
                         tensor_shape=TensorShapeProto())
     smd = SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name="custom_scalars"))
     return Summary(value=[Summary.Value(tag="custom_scalars__config__", tensor=proto, metadata=smd)])
+
+
+def mesh(tag: str, vertices, colors, faces, config_dict, display_name=None, description=None) -> Summary:
+    """A 3D mesh or point cloud: one ``(B, N, 3)`` float tensor per present component, for the mesh plugin."""
+    json_config = "{}" if config_dict is None else json.dumps(config_dict, sort_keys=True)
+    parts = [(t, kind) for t, kind in ((vertices, MeshPluginData.VERTEX), (faces, MeshPluginData.FACE),
+                                       (colors, MeshPluginData.COLOR)) if t is not None]
+    components = mesh_metadata.get_components_bitmask([kind for _, kind in parts])
+    values = []
+    for t, kind in parts:
+        array = np.asarray(t) if isinstance(t, (list, tuple)) else make_np(t)
+        smd = mesh_metadata.create_summary_metadata(tag, display_name, kind, components, list(array.shape),
+                                                    description, json_config=json_config)
+        proto = TensorProto(dtype="DT_FLOAT", float_val=array.reshape(-1).tolist(),
+                            tensor_shape=TensorShapeProto(dim=[TensorShapeProto.Dim(size=d) for d in array.shape[:3]]))
+        values.append(Summary.Value(tag=mesh_metadata.get_instance_name(tag, kind), tensor=proto, metadata=smd))
+    return Summary(value=values)

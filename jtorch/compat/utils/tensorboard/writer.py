@@ -19,7 +19,7 @@ from tensorboard.summary.writer.event_file_writer import EventFileWriter
 from . import _embedding
 from ._graph import graph
 from ._images import figure_to_image, image
-from ._plugins import audio, custom_scalars, tensor_proto
+from ._plugins import audio, custom_scalars, mesh, tensor_proto
 from ._summaries import (DEFAULT_BINS, histogram, histogram_raw, hparams, make_np, pr_curve, pr_curve_raw, scalar,
                          text)
 
@@ -197,6 +197,12 @@ class SummaryWriter:
     def add_custom_scalars(self, layout) -> None:
         """The custom-scalars dashboard: ``{category: {title: ['Multiline' | 'Margin', tags]}}``."""
         self._add(custom_scalars(layout))
+
+    def add_mesh(self, tag, vertices, colors=None, faces=None, config_dict=None, global_step=None,
+                 walltime=None) -> None:
+        """A 3D mesh or point cloud: ``(B, N, 3)`` vertices, uint8 colors, int faces; ``config_dict`` holds
+        the three.js camera, lights and material settings."""
+        self._add(mesh(tag, vertices, colors, faces, config_dict), global_step, walltime)
 
     def add_text(self, tag, text_string, global_step=None, walltime=None) -> None:
         self._add(text(tag, text_string), global_step, walltime)
