@@ -9,7 +9,8 @@ import torch
 import torch.nn.functional as TF
 
 import jtorch.nn.functional as F
-from torch_ref import assert_close, check_op, rand
+from test_functional_conv import check_jit, x64  # noqa: F401 (x64 is a fixture)
+from torch_ref import assert_close, rand
 
 # (n, input shape, kwargs) shared by max and avg pooling (dilation dropped for avg).
 WINDOWS = [
@@ -24,17 +25,6 @@ WINDOWS = [
     (3, (1, 2, 5, 6, 4), {"kernel_size": (3, 2, 2), "stride": 2, "padding": (1, 0, 1)}),
 ]
 IDS = [f"{n}d-{x}-{kw}" for n, x, kw in WINDOWS]
-
-
-def check_jit(fn, torch_fn, *inputs, **kwargs):
-    """``check_op`` on the jitted op (the compat engine always runs ops under jit)."""
-    check_op(jax.jit(fn), torch_fn, *inputs, **kwargs)
-
-
-@pytest.fixture
-def x64():
-    with jax.enable_x64(True):
-        yield
 
 
 @pytest.mark.parametrize("n,xs,kw", WINDOWS, ids=IDS)

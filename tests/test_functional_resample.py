@@ -11,7 +11,8 @@ import torch
 import torch.nn.functional as TF
 
 import jtorch.nn.functional as F
-from torch_ref import assert_close, check_op, rand
+from test_functional_conv import check_jit, x64  # noqa: F401 (x64 is a fixture)
+from torch_ref import assert_close, rand
 
 INTERPOLATE = [
     ((1, 2, 5), {"size": 8}),
@@ -38,17 +39,6 @@ INTERPOLATE = [
     ((2, 2, 17, 13), {"size": (5, 6), "mode": "bilinear", "antialias": True, "align_corners": True}),
     ((2, 2, 17, 13), {"scale_factor": 0.3, "mode": "bicubic", "antialias": True}),
 ]
-
-
-def check_jit(fn, torch_fn, *inputs, **kwargs):
-    """``check_op`` on the jitted op (the compat engine always runs ops under jit)."""
-    check_op(jax.jit(fn), torch_fn, *inputs, **kwargs)
-
-
-@pytest.fixture
-def x64():
-    with jax.enable_x64(True):
-        yield
 
 
 @pytest.mark.parametrize("xs,kw", INTERPOLATE, ids=[f"{x}-{kw}" for x, kw in INTERPOLATE])
