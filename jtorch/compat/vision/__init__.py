@@ -1,6 +1,7 @@
 """``torchvision`` on jtorch: datasets (torchvision's on-disk layouts and mirrors), transforms, utils, io."""
 from . import datasets as datasets
 from . import io as io
+from . import models as models
 from . import transforms as transforms
 from . import utils as utils
 
