@@ -67,6 +67,8 @@ class CoreLayer(Module):
     ``_optional``: parameter names PyTorch registers as ``None`` when the layer has none (``bias``);
     ``_optional_buffers`` likewise for buffers. ``_random``: the spec takes a key in training mode
     (``_key_prob`` names the attribute holding the probability that decides whether one is drawn).
+    ``_torch_names``: spec fields that PyTorch's module stores under another attribute name (read when
+    unpickling a PyTorch model).
     """
     _core: ClassVar[type]
     _grad_name: ClassVar[str | None] = None
@@ -75,27 +77,55 @@ class CoreLayer(Module):
     _random: ClassVar[bool] = False
     _key_prob: ClassVar[str] = "p"
     _run_fn: ClassVar[Any] = None
+    _derived_state = ("_spec0", "_spec_fields", "_spec_cache")
+    _torch_names: ClassVar[dict[str, str]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
-        spec = self._core(*args, **kwargs)
-        self.__dict__["_spec0"] = spec
-        param_names, state_names = _param_names(spec)
-        fields = tuple(f.name for f in dataclasses.fields(spec) if f.name not in _SKIP_FIELDS
-                       and not f.name.startswith("_") and f.name not in param_names
-                       and f.name not in self._optional)
-        self.__dict__["_spec_fields"] = fields
-        for name in fields:
-            setattr(self, name, getattr(spec, name))
-        self.__dict__["_spec_cache"] = (tuple(getattr(spec, n) for n in fields), spec)
+        param_names, state_names = self._bind(self._core(*args, **kwargs))
         params, state = {}, {}
         if param_names or state_names:
             with _grad_mode.no_grad():
-                params, state = _lifted_init(spec)
+                params, state = _lifted_init(self._spec0)
         for name in param_names + tuple(n for n in self._optional if n not in param_names):
             self.register_parameter(name, Parameter(params[name]) if name in params else None)
         for name in state_names + tuple(n for n in self._optional_buffers if n not in state_names):
             self.register_buffer(name, state.get(name))
+
+    def _bind(self, spec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Caches ``spec`` and its hyper-parameter field names; mirrors fields not yet set as attributes."""
+        param_names, state_names = _param_names(spec)
+        fields = tuple(f.name for f in dataclasses.fields(spec) if f.name not in _SKIP_FIELDS
+                       and not f.name.startswith("_") and f.name not in param_names
+                       and f.name not in self._optional)
+        d = self.__dict__
+        d["_spec0"], d["_spec_fields"] = spec, fields
+        for name in fields:
+            if name not in d:
+                setattr(self, name, getattr(spec, name))
+        d["_spec_cache"] = (tuple(d[n] for n in fields), spec)
+        return param_names, state_names
+
+    def __setstate__(self, state: dict) -> None:
+        """Unpickling (``torch.load(weights_only=False)``, ``copy.deepcopy``): the pickle holds PyTorch's
+        attributes only, so the spec's fields are read back from them (as ``_spec`` edits a spec: the
+        spec's own ``__init__`` may not take all its fields); parameters and buffers come from the pickle."""
+        super().__setstate__(state)
+        spec = object.__new__(self._core)
+        for f in dataclasses.fields(spec):
+            name = self._torch_names.get(f.name, f.name)
+            if name in state:
+                value = state[name]
+            elif f.name in self._parameters:  # a bias flag: PyTorch keeps only the (maybe None) parameter
+                value = self._parameters[f.name] is not None
+            elif f.default is not dataclasses.MISSING:
+                value = f.default
+            else:
+                raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+            object.__setattr__(spec, f.name, value)
+        if hasattr(spec, "__post_init__"):
+            spec.__post_init__()
+        self._bind(spec)
 
     def _spec(self):
         """The core spec for the current attributes (users may change ``momentum``, ``p``...)."""

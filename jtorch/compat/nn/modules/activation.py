@@ -56,6 +56,7 @@ class PReLU(CoreLayer):
     """``max(0, x) + weight * min(0, x)`` with a learnt ``weight`` of ``num_parameters`` (init 0.25)."""
     _core = _core.PReLU
     _grad_name = "PreluKernelBackward0"
+    _torch_names = {"init_value": "init"}
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None):
         super().__init__(num_parameters, init, device, dtype)

@@ -16,3 +16,4 @@ class CosineSimilarity(CoreLayer):
 class PairwiseDistance(CoreLayer):
     """p-norm distance of ``x1 - x2 + eps`` along the last dim: p=2.0, eps=1e-6, keepdim=False."""
     _core = _core.PairwiseDistance
+    _torch_names = {"p": "norm"}

@@ -59,6 +59,7 @@ class Module:
     training: bool
     _version = 1
     call_super_init = False
+    _derived_state: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs) -> None:
         if args or kwargs:
@@ -470,6 +471,10 @@ class Module:
             else:
                 main += "\n  " + "\n  ".join(lines) + "\n"
         return main + ")"
+
+    def __getstate__(self) -> dict:
+        """The attributes PyTorch pickles; caches derived from them (``_derived_state``) are rebuilt on load."""
+        return {k: v for k, v in self.__dict__.items() if k not in self._derived_state}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)

@@ -1,11 +1,11 @@
-"""Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle over the core specs."""
+"""Upsample, UpsamplingNearest2d, UpsamplingBilinear2d over the core specs."""
 from __future__ import annotations
 
 import jtorch.nn as _core
 
 from ._layer import CoreLayer
 
-__all__ = ["PixelShuffle", "PixelUnshuffle", "Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d"]
+__all__ = ["Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d"]
 
 
 class Upsample(CoreLayer):
@@ -32,19 +32,3 @@ class UpsamplingBilinear2d(Upsample):
     """``Upsample(size, scale_factor, mode='bilinear', align_corners=True)``."""
     _core = _core.UpsamplingBilinear2d
     _grad_name = "UpsampleBilinear2DBackward0"
-
-
-class PixelShuffle(CoreLayer):
-    """``(*, C r^2, H, W) -> (*, C, H r, W r)``."""
-    _core = _core.PixelShuffle
-
-    def extra_repr(self) -> str:
-        return f"upscale_factor={self.upscale_factor}"
-
-
-class PixelUnshuffle(CoreLayer):
-    """``(*, C, H r, W r) -> (*, C r^2, H, W)``."""
-    _core = _core.PixelUnshuffle
-
-    def extra_repr(self) -> str:
-        return f"downscale_factor={self.downscale_factor}"
