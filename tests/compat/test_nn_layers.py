@@ -24,12 +24,11 @@ LAYERS = [
     ("nn.MaxPool2d(2)", [(1, 2, 6, 6)]),
     ("nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True)", [(1, 2, 7, 7)]),
     ("nn.MaxPool1d(2)", [(2, 3, 8)]),
-    pytest.param("nn.AvgPool2d(2, stride=1, padding=1, count_include_pad=False)", [(1, 2, 5, 5)],
-                 marks=pytest.mark.xfail(reason="core avg_pool: count_include_pad=False is not differentiable")),
-    pytest.param("nn.AvgPool1d(3)", [(2, 2, 9)], marks=pytest.mark.xfail(reason="core avg_pool1d is not differentiable")),
-    pytest.param("nn.AdaptiveAvgPool2d((2, 3))", [(1, 2, 7, 8)], marks=pytest.mark.xfail(reason="core adaptive_avg_pool2d is not differentiable")),
+    ("nn.AvgPool2d(2, stride=1, padding=1, count_include_pad=False)", [(1, 2, 5, 5)]),
+    ("nn.AvgPool1d(3)", [(2, 2, 9)]),
+    ("nn.AdaptiveAvgPool2d((2, 3))", [(1, 2, 7, 8)]),
     ("nn.AdaptiveMaxPool1d(3)", [(1, 2, 9)]),
-    pytest.param("nn.LPPool2d(2, 2)", [(1, 2, 6, 6)], marks=pytest.mark.xfail(reason="core avg_pool backward")),
+    ("nn.LPPool2d(2, 2)", [(1, 2, 6, 6)]),
     ("nn.ReLU()", [(3, 4)]),
     ("nn.ReLU6()", [(3, 4)]),
     ("nn.LeakyReLU(0.2)", [(3, 4)]),
@@ -67,10 +66,10 @@ LAYERS = [
     ("nn.LayerNorm(4, elementwise_affine=False)", [(2, 3, 4)]),
     ("nn.GroupNorm(2, 4)", [(2, 4, 3)]),
     ("nn.RMSNorm(4)", [(2, 4)]),
-    pytest.param("nn.LocalResponseNorm(2)", [(1, 4, 3, 3)], marks=pytest.mark.xfail(reason="core local_response_norm is not differentiable")),
-    pytest.param("nn.Dropout(0.0)", [(3, 4)], marks=pytest.mark.xfail(reason="linearization error, open")),
+    ("nn.LocalResponseNorm(2)", [(1, 4, 3, 3)]),
+    ("nn.Dropout(0.0)", [(3, 4)]),
     ("nn.Embedding(10, 3, padding_idx=0)", [10]),
-    pytest.param("nn.Embedding(10, 3, max_norm=1.0)", [10], marks=pytest.mark.xfail(reason="torch renormalises the weight in place; the core does not")),
+    ("nn.Embedding(10, 3, max_norm=1.0)", [10]),
     ("nn.Flatten()", [(2, 3, 4)]),
     ("nn.Flatten(0, 1)", [(2, 3, 4)]),
     ("nn.Unflatten(1, (2, 2))", [(3, 4)]),
@@ -134,8 +133,6 @@ def _cases():
         expr = values[0]
         for mode in ("train", "eval") if any(k in expr for k in _EVAL) else ("train",):
             marks = list(getattr(case, "marks", ())) + ([] if expr in _FAST else [pytest.mark.slow])
-            if mode == "eval" and "nn.Dropout(0.0), nn.Linear" in expr:
-                marks.append(pytest.mark.xfail(reason="linearization error in eval mode, open"))
             yield pytest.param(expr, values[1], mode, marks=marks, id=f"{mode}-{expr}")
 
 
@@ -170,6 +167,44 @@ def test_layer_matches_torch(expr, shapes, mode):
                 np.testing.assert_allclose(g.grad.numpy(), w.grad.numpy(), rtol=1e-4, atol=1e-5)
     for (name, wb), (_, gb) in zip(want_m.named_buffers(), got_m.named_buffers()):  # running statistics
         np.testing.assert_allclose(gb.numpy(), wb.numpy(), rtol=1e-5, atol=1e-6, err_msg=name)
+
+
+_WINDOWS = ("nn.Sequential(nn.AvgPool2d(2, stride=1, padding=1, count_include_pad=False), nn.LPPool2d(2, 2), "
+            "nn.LocalResponseNorm(2), nn.AdaptiveAvgPool2d((2, 3)), nn.Dropout(0.0), nn.Flatten(2), nn.AvgPool1d(3))")
+
+
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_window_layers_backward(mode):
+    """Regression: these layers' core ops once failed under jit + vjp ("Linearization failed")."""
+    grads = []
+    for lib in (real, torch):
+        model = _build(_WINDOWS, lib).train(mode == "train")
+        x = lib.tensor(np.random.default_rng(0).standard_normal((2, 4, 7, 8)).astype(np.float32), requires_grad=True)
+        y = model(x)
+        (y * lib.arange(y.numel(), dtype=lib.float32).reshape(y.shape)).sum().backward()
+        grads.append((y.detach().numpy(), x.grad.numpy()))
+    for g, w in zip(*reversed(grads)):
+        np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-6)
+
+
+def test_embedding_max_norm_renormalises_weight():
+    """PyTorch rewrites the looked-up rows of the weight in place (norm <= max_norm); gradients are the
+    plain lookup's."""
+    got = []
+    weight = np.random.default_rng(3).standard_normal((6, 3)).astype(np.float32)
+    for lib in (real, torch):
+        emb = _build("nn.Embedding(6, 3, max_norm=1.5, norm_type=1.0, padding_idx=1)", lib)
+        emb.load_state_dict({"weight": lib.tensor(weight)})
+        steps = []
+        for idx in ([[0, 1, 1], [4, 0, 2]], [5, 4, 3]):
+            y = emb(lib.tensor(idx))
+            (y * lib.arange(3.0)).sum().backward()
+            steps.append([t.detach().numpy().copy() for t in (y, emb.weight, emb.weight.grad)])
+        assert emb.weight.is_leaf and emb.weight.requires_grad
+        got.append(steps)
+    for g, w in zip(*reversed(got)):
+        for a, b in zip(g, w):
+            np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
 
 
 def test_layer_attributes_match_torch():

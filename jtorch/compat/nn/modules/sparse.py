@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import jtorch.nn as _core
 
+from ... import _grad_mode
+from .. import functional as F
 from ..parameter import Parameter
 from ._layer import CoreLayer
 
@@ -25,6 +27,16 @@ class Embedding(CoreLayer):
             self.weight = Parameter(_weight, requires_grad=not _freeze)
         elif _freeze:
             self.weight.requires_grad_(False)
+
+    def forward(self, input):
+        if self.max_norm is not None:
+            # PyTorch renormalises the looked-up rows of the weight itself, in place and without grad, before
+            # the lookup (F.embedding -> embedding_renorm_). The pure core only rescales its output (the same
+            # rows), so the module writes them back first; the lookup then reads the renormalised weight.
+            with _grad_mode.no_grad():
+                self.weight[input] = F.embedding(input, self.weight, max_norm=self.max_norm,
+                                                 norm_type=self.norm_type)
+        return super().forward(input)
 
     @classmethod
     def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0,
