@@ -6,8 +6,10 @@ from __future__ import annotations
 import math
 import warnings
 
+import jax
 import jax.numpy as jnp
 import numpy as np
+from jax import lax
 
 from .. import _dtype
 from .._tensor import Tensor, call
@@ -19,7 +21,6 @@ from ._views import _shape_args
 _FULL = Op("full", lambda *, shape, value, dtype: jnp.full(shape, value, dtype))
 _ARANGE = Op("arange", lambda *, start, step, n, dtype: (start + step * jnp.arange(n, dtype=np.float64 if
                                                                                  np.dtype(dtype).kind == "f" else dtype)).astype(dtype))
-_LINSPACE = Op("linspace", lambda *, start, end, steps, dtype: jnp.linspace(start, end, steps).astype(dtype))
 _EYE = Op("eye", lambda *, n, m, dtype: jnp.eye(n, m, dtype=dtype))
 
 
@@ -128,6 +129,46 @@ def range_(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     n = int(math.floor((end - start) / step)) + 1
     dt = _dt(dtype, _dtype.get_default_dtype())
     return _make(_ARANGE, (("start", start), ("step", step), ("n", n), ("dtype", dt)), requires_grad)
+
+
+def _fma(c, step, k: jax.Array, dt: np.dtype) -> jax.Array:
+    """``c + step * k`` (``k``: integers) rounded as PyTorch's CPU kernel rounds it: in float32/float64 (and
+    each part of a complex) one fused multiply-add (the compiler contracts it), in float16/bfloat16 each
+    operation, ``k`` included."""
+    if dt.itemsize == 2 and dt.kind in "fV":  # float16 / bfloat16: round after every op (no excess precision)
+        info = jnp.finfo(dt)
+        r = lambda x: lax.reduce_precision(x, info.nexp, info.nmant)
+        return r(np.float32(c) + r(np.float32(step) * r(k.astype(np.float32)))).astype(dt)
+    if dt.kind == "c":  # c10::complex times an integer scales each part: one fused multiply-add per part
+        part = np.dtype(np.finfo(dt).dtype)
+        return lax.complex(_fma(c.real, step.real, k, part), _fma(c.imag, step.imag, k, part))
+    k = k.astype(np.float64)
+    if dt != np.float64:  # float32: the float64 product is exact, so the sum is the one rounding
+        return (np.float64(c) + np.float64(step) * k).astype(dt)
+    split = 134217729.0 * step  # Veltkamp: step = hi + lo with 26-bit hi; k * hi and k * lo exact (k < 2**26)
+    hi = split - (split - step)
+    p = k * hi
+    total = c + p
+    b = total - c
+    return total + (((c - (total - b)) + (p - b)) + k * (step - hi))  # TwoSum error of c + p, then k * lo
+
+
+def _linspace(*, start, end, steps, dtype):
+    # torch: linspace_kernel (RangeFactoriesKernel.cpp): step in the output dtype (double for integers), the
+    # first half counts up from start, the second down from end; integers truncate.
+    dt = np.dtype(dtype)
+    if steps <= 1:
+        return jnp.full((steps,), start, dt)
+    ct = np.dtype(np.float64) if dt.kind in "iub" else dt
+    start, end = (np.array(v).astype(dt).astype(ct) for v in (start, end))
+    n = np.array(steps - 1).astype(np.finfo(ct).dtype if ct.kind == "c" else ct)
+    step = ((end - start).real / n + 1j * ((end - start).imag / n)).astype(ct) if ct.kind == "c" \
+        else (end - start) / n  # c10::complex / integer divides each part
+    i = jnp.arange(steps)
+    return jnp.where(i < steps // 2, _fma(start, step, i, ct), _fma(end, -step, steps - 1 - i, ct)).astype(dt)
+
+
+_LINSPACE = Op("linspace", _linspace)
 
 
 @register("linspace", method=False)
