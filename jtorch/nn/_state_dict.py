@@ -38,10 +38,39 @@ def state_dict(params: Params, state: State | None = None) -> OrderedDict[str, j
     return out
 
 
-def _unflatten(template: Mapping, flat: Mapping[str, Any], prefix: str) -> dict:
-    return {name: _unflatten(sub, flat, f"{prefix}{name}.") if isinstance(sub, Mapping)
-            else jnp.asarray(np.asarray(flat[prefix + name]), dtype=sub.dtype)
-            for name, sub in template.items()}
+def _nest(flat: Mapping[str, Any], keys: list[str], dtypes: Mapping[str, Any]) -> dict:
+    """Nested dicts from dotted ``keys`` (in that order), values cast to the template's dtypes."""
+    out: dict = {}
+    for key in keys:
+        *path, leaf = key.split(".")
+        node = out
+        for part in path:
+            node = node.setdefault(part, {})
+        node[leaf] = jnp.asarray(np.asarray(flat[key]), dtype=dtypes[key])
+    return out
+
+
+def _template(model: Module):
+    """Shapes/dtypes of ``model.init`` without running it, with PyTorch's key order: pytree round trips
+    (``eval_shape``, ``jit``) sort dict keys, so the order is read inside the trace."""
+    order: list = []
+
+    def init(key):
+        params, state = model.init(key)
+        order.append((list(state_dict(params)), list(state_dict({}, state))))
+        return params, state
+
+    params_t, state_t = jax.eval_shape(init, jax.random.key(0))
+    return order[0], state_dict(params_t, state_t), (params_t, state_t)
+
+
+def _empty_children(template: Mapping, prefix: str = "") -> list[str]:
+    """Dotted paths of empty sub-dicts (parameter-free children), which must survive the round trip."""
+    out = []
+    for name, sub in template.items():
+        if isinstance(sub, Mapping):
+            out += [prefix + name] if not sub else _empty_children(sub, f"{prefix}{name}.")
+    return out
 
 
 def load_state_dict(model: Module, flat: Mapping[str, Any], *, strict: bool = True) -> tuple[Params, State]:
@@ -52,8 +81,7 @@ def load_state_dict(model: Module, flat: Mapping[str, Any], *, strict: bool = Tr
     ``RuntimeError`` naming every missing, unexpected or mis-shaped key. With ``strict=False`` missing
     keys keep their fresh initial values and unexpected keys are ignored; shape mismatches still raise.
     """
-    params_t, state_t = jax.eval_shape(model.init, jax.random.key(0))
-    expected = state_dict(params_t, state_t)
+    (param_keys, state_keys), expected, trees = _template(model)
     missing = [k for k in expected if k not in flat]
     unexpected = [k for k in flat if k not in expected]
     errors = [f'size mismatch for {k}: copying a param with shape {tuple(np.shape(flat[k]))} from checkpoint, '
@@ -70,4 +98,13 @@ def load_state_dict(model: Module, flat: Mapping[str, Any], *, strict: bool = Tr
     if missing:
         fresh = state_dict(*model.init(jax.random.key(0)))
         flat = {**{k: fresh[k] for k in missing}, **flat}
-    return _unflatten(params_t, flat, ""), _unflatten(state_t, flat, "")
+    dtypes = {k: v.dtype for k, v in expected.items()}
+    out = []
+    for keys, tree in zip((param_keys, state_keys), trees):
+        nested = _nest(flat, keys, dtypes)
+        for path in _empty_children(tree):  # keep `{}` entries of parameter-free children
+            node = nested
+            for part in path.split("."):
+                node = node.setdefault(part, {})
+        out.append(nested)
+    return out[0], out[1]
