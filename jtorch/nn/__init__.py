@@ -1,11 +1,5 @@
 """Core layer specs over parameter pytrees, with PyTorch's names, layouts and initialisers."""
-from . import functional as functional
-from . import init as init
-from ._container import ModuleDict as ModuleDict, ModuleList as ModuleList, Sequential as Sequential
-from ._module import Module as Module
-from ._state_dict import load_state_dict as load_state_dict, state_dict as state_dict
 
-# --- layers (helper E): re-export each layer spec here, one per line ---
 from ._activation import CELU as CELU
 from ._activation import ELU as ELU
 from ._activation import GELU as GELU
@@ -22,8 +16,8 @@ from ._activation import PReLU as PReLU
 from ._activation import ReLU as ReLU
 from ._activation import ReLU6 as ReLU6
 from ._activation import SELU as SELU
-from ._activation import SiLU as SiLU
 from ._activation import Sigmoid as Sigmoid
+from ._activation import SiLU as SiLU
 from ._activation import Softmax as Softmax
 from ._activation import Softmax2d as Softmax2d
 from ._activation import Softmin as Softmin
@@ -33,6 +27,9 @@ from ._activation import Softsign as Softsign
 from ._activation import Tanh as Tanh
 from ._activation import Tanhshrink as Tanhshrink
 from ._activation import Threshold as Threshold
+from ._container import ModuleDict as ModuleDict
+from ._container import ModuleList as ModuleList
+from ._container import Sequential as Sequential
 from ._conv import Conv1d as Conv1d
 from ._conv import Conv2d as Conv2d
 from ._conv import Conv3d as Conv3d
@@ -50,6 +47,7 @@ from ._dropout import FeatureAlphaDropout as FeatureAlphaDropout
 from ._linear import Bilinear as Bilinear
 from ._linear import Identity as Identity
 from ._linear import Linear as Linear
+from ._module import Module as Module
 from ._normalization import BatchNorm1d as BatchNorm1d
 from ._normalization import BatchNorm2d as BatchNorm2d
 from ._normalization import BatchNorm3d as BatchNorm3d
@@ -95,16 +93,34 @@ from ._resample import UpsamplingNearest2d as UpsamplingNearest2d
 from ._resample import ZeroPad1d as ZeroPad1d
 from ._resample import ZeroPad2d as ZeroPad2d
 from ._resample import ZeroPad3d as ZeroPad3d
-from ._shape import Flatten as Flatten
-from ._shape import Unflatten as Unflatten
-from ._sparse import Embedding as Embedding
-# --- end layers ---
-
-# --- recurrent layers (helper D) ---
 from ._rnn import GRU as GRU
 from ._rnn import GRUCell as GRUCell
 from ._rnn import LSTM as LSTM
 from ._rnn import LSTMCell as LSTMCell
 from ._rnn import RNN as RNN
 from ._rnn import RNNCell as RNNCell
-# --- end recurrent layers ---
+from ._shape import Flatten as Flatten
+from ._shape import Unflatten as Unflatten
+from ._sparse import Embedding as Embedding
+from ._state_dict import load_state_dict as load_state_dict
+from ._state_dict import state_dict as state_dict
+from . import functional as functional
+from . import init as init
+
+__all__ = [
+    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d",
+    "AlphaDropout", "AvgPool1d", "AvgPool2d", "AvgPool3d", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d",
+    "Bilinear", "CELU", "CircularPad1d", "CircularPad2d", "CircularPad3d", "ConstantPad1d", "ConstantPad2d",
+    "ConstantPad3d", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
+    "CosineSimilarity", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "ELU", "Embedding",
+    "FeatureAlphaDropout", "Flatten", "GELU", "GLU", "GRU", "GRUCell", "GroupNorm", "Hardshrink",
+    "Hardsigmoid", "Hardswish", "Hardtanh", "Identity", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
+    "LPPool1d", "LPPool2d", "LSTM", "LSTMCell", "LayerNorm", "LeakyReLU", "Linear", "LocalResponseNorm",
+    "LogSigmoid", "LogSoftmax", "MaxPool1d", "MaxPool2d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d", "Mish",
+    "Module", "ModuleDict", "ModuleList", "PReLU", "PairwiseDistance", "PixelShuffle", "PixelUnshuffle",
+    "RMSNorm", "RNN", "RNNCell", "ReLU", "ReLU6", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
+    "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "SELU", "Sequential", "SiLU", "Sigmoid",
+    "Softmax", "Softmax2d", "Softmin", "Softplus", "Softshrink", "Softsign", "Tanh", "Tanhshrink",
+    "Threshold", "Unflatten", "Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d", "ZeroPad1d",
+    "ZeroPad2d", "ZeroPad3d", "functional", "init", "load_state_dict", "state_dict",
+]
