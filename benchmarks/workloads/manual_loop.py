@@ -19,7 +19,9 @@ def _data(batch=100, d_in=1000, hidden=100, d_out=10):
 
 
 def build(lib, quick, sizes=()):
-    x, y, w1, w2 = (lib.from_numpy(a) for a in _data(*sizes))
+    # Copies, as the seed's ``torch.randn`` weights: a ``from_numpy`` tensor shares NumPy memory, and on
+    # the facade every in-place write to it is copied back to that memory at once (a sync per write).
+    x, y, w1, w2 = (lib.tensor(a) for a in _data(*sizes))
     w1.requires_grad_(), w2.requires_grad_()
 
     def step():
