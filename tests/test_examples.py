@@ -16,7 +16,7 @@ import pytest
 import torch
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
-TIMEOUT = 600
+TIMEOUT = 600  # seconds per example run; the full main job gets 6x (a few minutes on an idle 2-core CPU)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,16 +92,17 @@ ROWS = [
 ]
 
 
-def run(argv: list[str], cwd: str) -> str:
+def run(argv: list[str], cwd: str, timeout: float = TIMEOUT) -> str:
     """Runs ``argv`` in ``cwd``; returns stdout, failing the test with stderr on a non-zero exit."""
-    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT)
+    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout)
     assert proc.returncode == 0, f"{' '.join(argv)} exited with {proc.returncode}:\n{proc.stderr[-3000:]}"
     return proc.stdout
 
 
-def run_example(example: Example, cwd: str, args: tuple[str, ...] | None = None) -> str:
+def run_example(example: Example, cwd: str, args: tuple[str, ...] | None = None, timeout: float = TIMEOUT) -> str:
     script = os.path.join(EXAMPLES, example.script)
-    return run([sys.executable, "-m", "jtorch", "run", script, *(example.args if args is None else args)], cwd)
+    argv = [sys.executable, "-m", "jtorch", "run", script, *(example.args if args is None else args)]
+    return run(argv, cwd, timeout)
 
 
 def test_every_example_has_a_row():
@@ -126,6 +127,6 @@ def test_example(example: Example, tmp_path):
 @pytest.mark.slow
 def test_mnist_cnn_full_run_reaches_95_percent(tmp_path):
     """The main job with its defaults on the bundled sample: >= 95% test accuracy after the last epoch."""
-    out = run_example(ROWS[0], str(tmp_path), ("--out", "out"))
+    out = run_example(ROWS[0], str(tmp_path), ("--out", "out"), timeout=6 * TIMEOUT)
     accuracies = [float(a) for a in re.findall(r"test accuracy (\d+\.\d+)%", out)]
     assert accuracies and accuracies[-1] >= 95.0, out
