@@ -223,12 +223,14 @@ class Tensor:
     def register_hook(self, hook):
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if not self.is_leaf:
-            raise NotImplementedError("Tensor.register_hook on a non-leaf tensor is not supported by jtorch yet")
-        if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(hook)
-        hooks = self._hooks
+        if self.is_leaf:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        else:  # found by graph node: the staged backward runs them even after this handle is gone
+            from ._staged import hooks as node_hooks
+            hooks = node_hooks.setdefault(self._node, [])
+        hooks.append(hook)
 
         class _Handle:
             def remove(self_inner):

@@ -1,0 +1,90 @@
+"""``grad_fn`` objects: PyTorch-named views of graph nodes (``AddBackward0``, ``AccumulateGrad``).
+
+An output of a custom ``autograd.Function`` has its ``ctx`` as ``grad_fn``, as in PyTorch; the
+:data:`function_outputs` registry maps such an output node to ``(ctx, output index)``.
+"""
+from __future__ import annotations
+
+import weakref
+
+from .engine import SELECT, Node
+
+__all__ = ["AccumulateGrad", "GradFn", "Node_", "function_outputs", "grad_fn_of"]
+
+#: Output node of a custom Function -> (its ctx, which output). Weak keys: it dies with the graph.
+function_outputs: "weakref.WeakKeyDictionary[Node, tuple]" = weakref.WeakKeyDictionary()
+
+
+class Node_:
+    """Base of ``grad_fn`` objects (``torch.autograd.graph.Node``)."""
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+
+class GradFn(Node_):
+    """The ``grad_fn`` of a non-leaf tensor: named like PyTorch's, with ``next_functions``."""
+
+    def __init__(self, node: Node):
+        self._node = node
+
+    def name(self) -> str:
+        if type(self) is not GradFn:
+            return type(self).__name__
+        node = self._node
+        while node.op is SELECT:  # an output of a multi-output op shows its producer's name
+            node = node.inputs[0]
+        return node.op.grad_name or f"{node.op.name.capitalize()}Backward0"
+
+    @property
+    def next_functions(self):
+        node = self._node
+        inputs = node.inputs[0].inputs if node.op is SELECT else node.inputs
+        return next_functions(inputs)
+
+    def __eq__(self, other):
+        return isinstance(other, GradFn) and other._node is self._node
+
+    def __hash__(self):
+        return id(self._node)
+
+
+class AccumulateGrad(Node_):
+    """The ``next_functions`` entry of a leaf: holds the leaf tensor as ``.variable``."""
+
+    def __init__(self, node: Node):
+        self._node = node
+
+    @property
+    def variable(self):
+        return self._node.leaf()
+
+    @property
+    def next_functions(self):
+        return ()
+
+
+def next_functions(inputs) -> tuple:
+    return tuple((grad_fn_of(i) if i.requires_grad else None, 0) for i in inputs)
+
+
+_GRAD_FN_CLASSES: dict[str, type] = {}
+
+
+def grad_fn_of(node: Node):
+    """The ``grad_fn`` object of ``node``: an instance of a class named like PyTorch's (``AddBackward0``)."""
+    if not node.requires_grad:
+        return None
+    if node.leaf is not None:
+        return AccumulateGrad(node)
+    fn = function_outputs.get(node)
+    if fn is not None:
+        return fn[0]
+    name = GradFn(node).name()
+    cls = _GRAD_FN_CLASSES.get(name)
+    if cls is None:
+        cls = _GRAD_FN_CLASSES[name] = type(name, (GradFn,), {})
+    return cls(node)
