@@ -14,6 +14,7 @@ class Parameter(Tensor):
     """
 
     _is_parameter = True
+    __module__ = "torch.nn.parameter"  # `type(p)` prints PyTorch's class path, as tutorials show
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True):
         if data is None:
