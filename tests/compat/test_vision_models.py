@@ -201,22 +201,27 @@ VGG_CFG = {"A": [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"]
 SLOW = pytest.mark.slow
 # (builder name, builder kwargs, reference, input size or None for structure only)
 MODELS = [
-    ("alexnet", {}, _ref_alexnet, 64),
-    ("vgg11", {}, lambda: _ref_vgg(VGG_CFG["A"], False), 32),
-    ("vgg11_bn", {}, lambda: _ref_vgg(VGG_CFG["A"], True), 32),
+    ("alexnet", {}, _ref_alexnet, None),
+    pytest.param("alexnet", {}, _ref_alexnet, 64, marks=SLOW),
+    ("vgg11", {}, lambda: _ref_vgg(VGG_CFG["A"], False), None),
+    ("resnet18", {}, lambda: _ref_resnet(False, [2, 2, 2, 2]), None),
+    ("squeezenet1_0", {}, lambda: _ref_squeezenet("1_0"), None),
+    ("squeezenet1_1", {}, lambda: _ref_squeezenet("1_1"), None),
+    pytest.param("vgg11", {}, lambda: _ref_vgg(VGG_CFG["A"], False), 32, marks=SLOW),
+    pytest.param("vgg11_bn", {}, lambda: _ref_vgg(VGG_CFG["A"], True), 32, marks=SLOW),
     ("vgg16", {}, lambda: _ref_vgg(VGG_CFG["D"], False), None),
     pytest.param("vgg19_bn", {}, lambda: _ref_vgg(VGG_CFG["E"], True), None, marks=SLOW),
-    ("resnet18", {}, lambda: _ref_resnet(False, [2, 2, 2, 2]), 64),
+    pytest.param("resnet18", {}, lambda: _ref_resnet(False, [2, 2, 2, 2]), 64, marks=SLOW),
     ("resnet34", {}, lambda: _ref_resnet(False, [3, 4, 6, 3]), None),
     ("resnet50", {}, lambda: _ref_resnet(True, [3, 4, 6, 3]), None),
     pytest.param("resnet50", {}, lambda: _ref_resnet(True, [3, 4, 6, 3]), 64, marks=SLOW),
     pytest.param("resnet101", {}, lambda: _ref_resnet(True, [3, 4, 23, 3]), None, marks=SLOW),
     pytest.param("resnet152", {}, lambda: _ref_resnet(True, [3, 8, 36, 3]), None, marks=SLOW),
-    ("squeezenet1_0", {}, lambda: _ref_squeezenet("1_0"), 64),
-    ("squeezenet1_1", {}, lambda: _ref_squeezenet("1_1"), 64),
+    pytest.param("squeezenet1_0", {}, lambda: _ref_squeezenet("1_0"), 64, marks=SLOW),
+    pytest.param("squeezenet1_1", {}, lambda: _ref_squeezenet("1_1"), 64, marks=SLOW),
     ("mobilenet_v2", {}, _ref_mobilenet_v2, None),
-    ("mobilenet_v2", {"width_mult": 0.35}, lambda: _ref_mobilenet_v2(0.35), 32),
-    pytest.param("densenet121", {}, lambda: _ref_densenet(32, (6, 12, 24, 16), 64), 64, marks=SLOW),
+    pytest.param("mobilenet_v2", {"width_mult": 0.35}, lambda: _ref_mobilenet_v2(0.35), 32, marks=SLOW),
+    pytest.param("densenet121", {}, lambda: _ref_densenet(32, (6, 12, 24, 16), 64), 64, marks=SLOW),  # init: >4096 ops
     pytest.param("densenet161", {}, lambda: _ref_densenet(48, (6, 12, 36, 24), 96), None, marks=SLOW),
     pytest.param("densenet169", {}, lambda: _ref_densenet(32, (6, 12, 32, 32), 64), None, marks=SLOW),
     pytest.param("densenet201", {}, lambda: _ref_densenet(32, (6, 12, 48, 32), 64), None, marks=SLOW),
@@ -233,6 +238,7 @@ def test_model_matches_reference(name, kwargs, ref, size):
     _check(got, want, size)
 
 
+@SLOW  # materialises a model's initialisation: compiles one RNG op per parameter
 def test_small_densenet_matches_reference():
     _check(_small_densenet(), _ref_densenet(8, (2, 3), 16), 64)
 
@@ -257,3 +263,119 @@ def _check(got, want, size):
     with real.no_grad(), torch.no_grad():
         np.testing.assert_allclose(got(torch.from_numpy(x)).numpy(), want(real.from_numpy(x)).numpy(),
                                    rtol=1e-4, atol=1e-5)
+
+
+# ------------------------------------------------------------------------- builders, enums, weights
+
+def test_registry_and_enums():
+    names = models.list_models()
+    assert {"alexnet", "vgg16_bn", "resnet152", "squeezenet1_1", "densenet201", "mobilenet_v2"} <= set(names)
+    assert models.list_models(include="vgg1[19]*", exclude="*_bn") == ["vgg11", "vgg19"]
+    assert models.get_model_weights("resnet50") is models.ResNet50_Weights
+    assert models.get_model_weights(models.vgg16) is models.VGG16_Weights
+    assert models.get_weight("ResNet50_Weights.DEFAULT") is models.ResNet50_Weights.IMAGENET1K_V2
+    assert repr(models.ResNet18_Weights.DEFAULT) == "ResNet18_Weights.IMAGENET1K_V1"
+    assert models.VGG16_Weights.IMAGENET1K_V1.url == "https://download.pytorch.org/models/vgg16-397923af.pth"
+    assert models.ResNet18_Weights.verify("IMAGENET1K_V1") is models.ResNet18_Weights.IMAGENET1K_V1
+    assert models.ResNet18_Weights.verify("ResNet18_Weights.DEFAULT") is models.ResNet18_Weights.IMAGENET1K_V1
+    assert models.DenseNet121_Weights.DEFAULT.meta["num_params"] == 7978856
+    t = models.ResNet50_Weights.DEFAULT.transforms()
+    assert (t.crop_size, t.resize_size, t.mean) == ([224], [232], [0.485, 0.456, 0.406])
+    with pytest.raises(ValueError, match="Unknown model nope"):
+        models.get_model("nope")
+    with pytest.raises(ValueError, match=re.escape("Invalid weight name provided: 'ResNet50_Weights'.")):
+        models.get_weight("ResNet50_Weights")
+    with pytest.raises(TypeError, match="expected ResNet18_Weights but received VGG11_Weights"):
+        models.resnet18(weights=models.VGG11_Weights.DEFAULT)
+
+
+@pytest.mark.parametrize("call,messages", [
+    (lambda: models.alexnet(pretrained=False), [
+        "The parameter 'pretrained' is deprecated since 0.13 and may be removed in the future, please use "
+        "'weights' instead.",
+        "Arguments other than a weight enum or `None` for 'weights' are deprecated since 0.13 and may be removed "
+        "in the future. The current behavior is equivalent to passing `weights=None`."]),
+    (lambda: models.alexnet(False), [
+        "Using 'weights' as positional parameter(s) is deprecated since 0.13 and may be removed in the future. "
+        "Please use keyword parameter(s) instead.",
+        "Arguments other than a weight enum or `None` for 'weights' are deprecated since 0.13 and may be removed "
+        "in the future. The current behavior is equivalent to passing `weights=None`."]),
+    (lambda: models.alexnet(weights=None, num_classes=10), []),
+])
+def test_legacy_interface_warnings(call, messages):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        m = call()
+    assert [str(w.message) for w in caught] == messages
+    assert isinstance(m, models.AlexNet)
+
+
+@SLOW  # materialises a model's initialisation: compiles one RNG op per parameter
+def test_builder_arguments():
+    assert models.resnet18(num_classes=10).fc.out_features == 10
+    assert models.squeezenet1_1(num_classes=7).classifier[1].out_channels == 7
+    m = models.resnet18(zero_init_residual=True)
+    assert float(m.layer1[0].bn2.weight.abs().sum()) == 0
+    with pytest.raises(ValueError, match="The parameter 'groups' expected value 32 but got 1 instead."):
+        models.resnext50_32x4d(groups=1)
+    with pytest.raises(ValueError, match="Unsupported SqueezeNet version 2_0: 1_0 or 1_1 expected"):
+        models.SqueezeNet("2_0")
+    with pytest.raises(ValueError, match="BasicBlock only supports groups=1 and base_width=64"):
+        models.ResNet(models.resnet.BasicBlock, [1, 1, 1, 1], groups=2)
+
+
+@SLOW  # materialises a model's initialisation: compiles one RNG op per parameter
+def test_default_initialisation():
+    torch.manual_seed(0)
+    m = models.VGG(models.vgg.make_layers([64, "M"]), num_classes=10)
+    w, b = m.classifier[6].weight.detach().numpy(), m.classifier[6].bias.detach().numpy()
+    assert abs(w.std() - 0.01) < 1e-3 and not b.any()  # normal(0, 0.01), zero bias
+    conv = m.features[0].weight.detach().numpy()  # kaiming_normal_ fan_out: std sqrt(2 / (64 * 9))
+    assert abs(conv.std() - np.sqrt(2 / (64 * 9))) < 0.01 and not m.features[0].bias.detach().numpy().any()
+
+
+def _fake_checkpoint(tmp_path, monkeypatch, weights, model):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    path = tmp_path / "hub" / "checkpoints" / os.path.basename(weights.url)
+    path.parent.mkdir(parents=True)
+    state = {k: real.from_numpy(np.full(tuple(v.shape), 0.5, np.float32)) if v.dtype == torch.float32
+             else real.tensor(3) for k, v in model.state_dict().items()}
+    real.save(state, path)
+    return state
+
+
+@SLOW  # materialises a model's initialisation: compiles one RNG op per parameter
+def test_weights_load_from_torch_home(tmp_path, monkeypatch):
+    _fake_checkpoint(tmp_path, monkeypatch, models.SqueezeNet1_1_Weights.IMAGENET1K_V1, models.squeezenet1_1())
+    m = models.squeezenet1_1(weights="DEFAULT")
+    assert np.all(m.features[0].weight.detach().numpy() == 0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        legacy = models.squeezenet1_1(pretrained=True)
+    assert np.all(legacy.classifier[1].bias.detach().numpy() == 0.5)
+    with pytest.raises(ValueError, match="The parameter 'num_classes' expected value 1000 but got 10 instead."):
+        models.squeezenet1_1(weights="DEFAULT", num_classes=10)
+
+
+@SLOW  # materialises a model's initialisation: compiles one RNG op per parameter
+def test_densenet_old_checkpoint_keys(tmp_path, monkeypatch):
+    model = models.densenet121()
+    state = _fake_checkpoint(tmp_path, monkeypatch, models.DenseNet121_Weights.DEFAULT, model)
+    old = {re.sub(r"(denselayer\d+\.(?:norm|conv))([12])\.", r"\1.\2.", k): v for k, v in state.items()}
+    assert "features.denseblock1.denselayer1.norm.1.weight" in old
+    real.save(old, tmp_path / "hub" / "checkpoints" / "densenet121-a639ec97.pth")
+    loaded = models.densenet121(weights=models.DenseNet121_Weights.IMAGENET1K_V1)
+    assert np.all(loaded.features.denseblock1.denselayer1.norm1.weight.detach().numpy() == 0.5)
+
+
+def test_missing_checkpoint_offline(tmp_path, monkeypatch):
+    import urllib.request
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("no network")
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    where = str(tmp_path / "hub" / "checkpoints" / "alexnet-owt-7be5be79.pth")
+    with pytest.raises(RuntimeError, match=re.escape(where)):
+        models.alexnet(weights=models.AlexNet_Weights.DEFAULT)
+    assert os.listdir(tmp_path / "hub" / "checkpoints") == []  # no partial file left
