@@ -1,11 +1,18 @@
 """``torch`` on jtorch: ``import jtorch.compat as torch``.
 
 Importing the facade enables JAX's 64-bit mode, so ``torch.tensor([1, 2])`` is int64 as in PyTorch
-(the default float dtype stays float32). The functional core never flips that switch itself.
+(the default float dtype stays float32). The functional core never flips that switch itself. It also turns
+on JAX's persistent compilation cache (``~/.cache/jtorch/xla``; ``JTORCH_CACHE_DIR=`` disables it) unless
+the program already chose a cache directory.
 """
 import jax as _jax
 
+from . import _config as _cfg
+
 _jax.config.update("jax_enable_x64", True)
+if _cfg.cache_dir and not _jax.config.jax_compilation_cache_dir:
+    _jax.config.update("jax_compilation_cache_dir", _cfg.cache_dir)
+    _jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.2)
 
 from . import _ops, autograd, engine  # noqa: E402
 from ._device import device  # noqa: E402

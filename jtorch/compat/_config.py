@@ -12,5 +12,8 @@ def _flag(name: str) -> bool:
 eager: bool = _flag("JTORCH_EAGER")
 #: Print one line per compilation saying which part of the cache key was new (``JTORCH_LOG_COMPILES=1``).
 log_compiles: bool = _flag("JTORCH_LOG_COMPILES")
+#: Persistent XLA compilation cache shared by every facade process (tests, examples, `jtorch run`), so an
+#: executable compiled once is loaded from disk later. ``JTORCH_CACHE_DIR=`` (empty) switches it off.
+cache_dir: str = os.path.expanduser(os.environ.get("JTORCH_CACHE_DIR", "~/.cache/jtorch/xla"))
 #: Pending nodes that force a sync, so that loops that never read a value still run in bounded memory.
 max_pending: int = int(os.environ.get("JTORCH_MAX_PENDING", "4096"))

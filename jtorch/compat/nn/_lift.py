@@ -15,7 +15,7 @@ import jax
 import numpy as np
 
 from .. import _grad_mode, engine
-from .._random import default_generator
+from .._random import as_key, default_generator
 from .._tensor import Tensor, call, wrap
 from ..engine import SELECT, Op
 
@@ -48,7 +48,7 @@ def _decode(enc, arrays):
     if kind == "D":
         return {k: _decode(e, arrays) for k, e in payload}
     if kind == "K":  # raw key data from the generator: the core wants a typed key
-        return jax.random.wrap_key_data(arrays[payload])
+        return as_key(arrays[payload])
     return payload
 
 
