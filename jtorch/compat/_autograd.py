@@ -78,17 +78,21 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     roots, cots = _roots_and_cots(tensors, grad_tensors)
     retain_graph = create_graph if retain_graph is None else retain_graph
     inner, leaves = collect(roots)
+    # Targets are the leaf nodes the graph recorded, not the leaves' current nodes: a leaf written in
+    # place under no_grad after the forward still receives its gradient, as in PyTorch.
+    by_owner = [(leaf.leaf(), leaf) for leaf in leaves]
     if inputs is not None:
-        owners = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        wanted = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        targets = [(o, n) for o, n in by_owner if any(o is w for w in wanted)]
+        targets += [(w, w._node) for w in wanted if w._node.leaf is None]
     else:
-        owners = [leaf.leaf() for leaf in leaves]
-        owners = [o for o in owners if o is not None and o._node.leaf is not None]
         inner_ids = {id(n) for n in inner}
-        owners += [t for t in list(retained) if id(t._node) in inner_ids]
-    owners = [o for o in owners if o is not None]
+        targets = [(o, n) for o, n in by_owner if o is not None]
+        targets += [(t, t._node) for t in list(retained) if id(t._node) in inner_ids]
+    owners = [o for o, _ in targets]
     cut = barriers(inner)
     if owners or cut:  # hooks and Functions run even when no leaf is left to receive a gradient
-        grads = _vjp(roots, cots, [o._node for o in owners], create_graph, cut)
+        grads = _vjp(roots, cots, [n for _, n in targets], create_graph, cut)
         with _grad_mode.set_grad_enabled(create_graph):
             for owner, g in zip(owners, grads):
                 if g is not None:

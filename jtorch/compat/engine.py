@@ -50,7 +50,7 @@ class Node:
     """
 
     __slots__ = ("op", "static", "inputs", "shape", "dtype", "value", "seq", "requires_grad", "leaf",
-                 "freed", "__weakref__")
+                 "freed", "error", "__weakref__")
 
     def __init__(self, op, static, inputs, shape, dtype, value=None, requires_grad=False):
         self.op, self.static, self.inputs = op, static, inputs
@@ -59,6 +59,7 @@ class Node:
         self.requires_grad = requires_grad
         self.leaf = None
         self.freed = False
+        self.error = None  # the exception its computation raised; it is then never retried
 
     @property
     def pending(self) -> bool:
@@ -99,7 +100,7 @@ class _Live:
             holder = ref()
             if holder is not None:
                 node = holder._node_
-                if node.value is None:
+                if node.value is None and node.error is None:
                     out.append(node)
         return out
 
@@ -226,13 +227,35 @@ def _explain(ops: tuple, leaves: tuple, outputs: tuple) -> str:
 
 
 def sync(extra: Iterable[Node] = ()) -> None:
-    """Computes every pending node held by a live tensor (and ``extra``) with one cached executable."""
+    """Computes every pending node held by a live tensor (and ``extra``) with one cached executable.
+
+    If that fails, each root is retried alone so that only the failing ones keep the error (re-raised
+    whenever they are read) and later syncs go on without them; the first error propagates.
+    """
     global _pending_since_sync
     roots = live.nodes()
-    roots.extend(n for n in extra if n.value is None)
+    roots.extend(n for n in extra if n.value is None and n.error is None)
     _pending_since_sync = 0
+    for n in extra:
+        if n.error is not None:
+            raise n.error
     if not roots:
         return
+    try:
+        _compute(roots)
+    except Exception as first:
+        for root in roots if len(roots) > 1 else ():
+            try:
+                if root.value is None:
+                    _compute([root])
+            except Exception as e:  # noqa: BLE001 - stored, re-raised when the node is read
+                root.error = e
+        if len(roots) == 1:
+            roots[0].error = first
+        raise
+
+
+def _compute(roots: list[Node]) -> None:
     order = _pending_closure(roots)
     order_pos = {id(n): k for k, n in enumerate(order)}
     leaf_pos: dict[int, int] = {}
@@ -275,6 +298,8 @@ def sync(extra: Iterable[Node] = ()) -> None:
 
 def value(node: Node):
     """The materialised value of ``node``, syncing if it is pending."""
+    if node.error is not None:
+        raise node.error
     if node.value is None:
         sync((node,))
     return node.value

@@ -155,3 +155,13 @@ def test_no_grad_and_detach():
     def f(t):
         return t * 2
     assert not f(x).requires_grad and torch.is_grad_enabled()
+
+
+def test_leaf_written_in_place_after_forward_still_gets_its_grad():
+    for lib in (real, torch):
+        w = lib.ones(3, requires_grad=True)
+        y = w * 2
+        with lib.no_grad():
+            w.add_(1)
+        y.sum().backward()
+        assert w.grad.tolist() == [2.0, 2.0, 2.0] and w.tolist() == [2.0, 2.0, 2.0]

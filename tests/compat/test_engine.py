@@ -101,3 +101,24 @@ def test_log_compiles_says_why(monkeypatch, capsys):
     (torch.ones(2, 7, 4) * 3).sum().item()
     err = capsys.readouterr().err
     assert "[jtorch] compile" in err and "leaf" in err or "structure" in err
+
+
+def test_a_failing_node_does_not_poison_later_syncs():
+    from jtorch.compat._tensor import call
+    calls = {"n": 0}
+
+    def flaky(x):  # passes shape inference, fails when the executable is traced
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise ValueError("boom")
+        return x * 2
+
+    a = torch.ones(3)
+    bad = call(engine.Op("flaky", flaky), (a,))
+    good = a + 1
+    with pytest.raises(ValueError, match="boom"):
+        good.tolist()
+    assert good.tolist() == [2.0, 2.0, 2.0]
+    with pytest.raises(ValueError, match="boom"):
+        bad.tolist()
+    assert (a * 5).tolist() == [5.0, 5.0, 5.0]
