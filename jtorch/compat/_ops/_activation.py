@@ -2,6 +2,7 @@
 ``x.softmax(1)``), delegating to the lifted core ops of ``torch.nn.functional``."""
 from __future__ import annotations
 
+from .. import _dtype
 from ._registry import register
 
 
@@ -17,12 +18,17 @@ def relu(input):
 
 @register("softmax")
 def softmax(input, dim=None, dtype=None):
-    return _functional().softmax(input, dim, dtype=dtype)
+    return _functional().softmax(input, dim, dtype=_core_dtype(dtype))
 
 
 @register("log_softmax")
 def log_softmax(input, dim=None, dtype=None):
-    return _functional().log_softmax(input, dim, dtype=dtype)
+    return _functional().log_softmax(input, dim, dtype=_core_dtype(dtype))
+
+
+def _core_dtype(dtype):
+    """The core takes a NumPy dtype; the lifted functional passes ``dtype=`` through unconverted."""
+    return None if dtype is None else _dtype.to_jax(_dtype.from_any(dtype))
 
 
 @register("hardtanh", method=False, inplace=False)

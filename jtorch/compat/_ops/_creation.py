@@ -171,11 +171,20 @@ def _linspace(*, start, end, steps, dtype):
 _LINSPACE = Op("linspace", _linspace)
 
 
+def _endpoints(name: str, start, end):
+    """The tensor overload: 0-d ``start``/``end`` tensors are read as numbers (a sync, as in PyTorch)."""
+    if any(isinstance(v, Tensor) and v.dim() for v in (start, end)):
+        raise RuntimeError(f"{name} only supports 0-dimensional start and end tensors, but got tensors with "
+                           f"{start.dim() if isinstance(start, Tensor) else end.dim()} dimension(s).")
+    return tuple(v.item() if isinstance(v, Tensor) else v for v in (start, end))
+
+
 @register("linspace", method=False)
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dt = _dt(dtype, _dtype.get_default_dtype())
+    start, end = _endpoints("linspace", start, end)
     return _make(_LINSPACE, (("start", py_scalar(start)), ("end", py_scalar(end)), ("steps", int(steps)),
                              ("dtype", dt)), requires_grad)
 
@@ -188,6 +197,7 @@ _LOGSPACE = Op("logspace", lambda *, start, end, steps, base, dtype: jnp.power(
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False) -> Tensor:
     dt = _dt(dtype, _dtype.get_default_dtype())
+    start, end = _endpoints("logspace", start, end)
     return _make(_LOGSPACE, (("start", py_scalar(start)), ("end", py_scalar(end)), ("steps", int(steps)),
                              ("base", py_scalar(base)), ("dtype", dt)), requires_grad)
 

@@ -137,6 +137,6 @@ def nonzero(input, *, as_tuple: bool = False):
 @register("masked_select")
 def masked_select(input, mask) -> Tensor:
     from ._pointwise import _broadcast_shape
-    shape = _broadcast_shape(tuple(input.shape), tuple(mask.shape))
+    shape = _broadcast_shape(tuple(input.shape), tuple(mask.shape)) or (1,)  # a 0-d pair selects from one element
     return getitem(input.expand(*shape), mask.expand(*shape))
 

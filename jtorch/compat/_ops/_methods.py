@@ -66,8 +66,11 @@ for _name, _dt in (("float", _dtype.float32), ("double", _dtype.float64), ("half
 @register("to", function=False)
 def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None) -> Tensor:
     """``t.to(dtype)``, ``t.to(device)``, ``t.to(device, dtype)``, ``t.to(other)``; ``copy=True`` copies."""
+    flags = []
     for a in args:
-        if isinstance(a, Tensor):
+        if isinstance(a, bool):  # positional non_blocking, copy after the device/dtype/tensor
+            flags.append(a)
+        elif isinstance(a, Tensor):
             dtype, device = a.dtype, a.device
         elif isinstance(a, _dtype.dtype):
             dtype = a
@@ -75,6 +78,8 @@ def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, mem
             device = a
         else:
             raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
+    if len(flags) > 1:
+        copy = flags[1]
     if device is not None:
         _device.jax_device(_device.device(device))
     out = self if dtype is None else cast(self, _dtype.to_jax(_dtype.parse_dtype_arg(dtype, "to")))
@@ -128,12 +133,12 @@ def format_tensor(t: Tensor, spec: str) -> str:
 
 
 
-@register("zero_", function=False)
+@register("zero_")
 def zero_(self) -> Tensor:
     return fill_(self, 0)
 
 
-@register("fill_", function=False)
+@register("fill_")
 def fill_(self, value) -> Tensor:
     from ._creation import full_
     if isinstance(value, Tensor):

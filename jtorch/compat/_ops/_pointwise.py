@@ -80,7 +80,22 @@ _TRUNC_DIV = _binary_op("trunc_divide", lambda a, b: jnp.trunc(a / b).astype(a.d
                         if jnp.issubdtype(a.dtype, jnp.floating) else lax.div(a, b), "DivBackward0")
 _REMAINDER = _binary_op("remainder", jnp.remainder, "RemainderBackward0")
 _FMOD = _binary_op("fmod", jnp.fmod, "FmodBackward0")
-_POW = _binary_op("pow", jnp.power, "PowBackward0")
+_POW = _binary_op("pow", lambda a, b: a | ~b if a.dtype == bool else _int_pow(a, b)
+                  if jnp.issubdtype(a.dtype, jnp.integer) else jnp.power(a, b), "PowBackward0")
+
+
+def _int_pow(a, b):
+    """torch's integer pow: square-and-multiply in the dtype (so overflow wraps); a negative exponent gives 0,
+    except for bases 1 and -1."""
+    def step(_, state):
+        acc, base, e = state
+        acc = jnp.where(e & 1 == 1, acc * base, acc)
+        return acc, base * base, e >> 1
+
+    a, b = jnp.broadcast_arrays(a, b)
+    acc, _, _ = jax.lax.fori_loop(0, a.dtype.itemsize * 8, step, (jnp.ones_like(a), a, jnp.maximum(b, 0)))
+    neg = jnp.where(a == 1, 1, jnp.where(a == -1, jnp.where(b % 2 == 0, 1, -1), 0)).astype(a.dtype)
+    return jnp.where(b < 0, neg, acc)
 _ATAN2 = _binary_op("atan2", jnp.arctan2, "Atan2Backward0")
 _MAXIMUM = _binary_op("maximum", jnp.maximum, "MaximumBackward0")
 _MINIMUM = _binary_op("minimum", jnp.minimum, "MinimumBackward0")
@@ -148,6 +163,9 @@ def fmod(input, other, *, out=None) -> Tensor:
 @register("pow", inplace=True, dunders=("__pow__",), rdunders=("__rpow__",), idunders=("__ipow__",))
 def pow(input, exponent, *, out=None) -> Tensor:
     dt = promote(input, exponent)
+    if dt == _BOOL and all(isinstance(x, Tensor) for x in (input, exponent)):
+        _broadcast_shape(input._node.shape, exponent._node.shape)  # torch: shape errors come first
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if not _is_float(dt) and isinstance(exponent, SCALARS) and py_scalar(exponent) < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return _binary(_POW, "pow", input, exponent, dt, out)
@@ -200,8 +218,10 @@ def _bitwise(name: str, fn, dunder: str, rdunder: str, idunder: str):
 
     def impl(input, other, *, out=None) -> Tensor:
         dt = promote(input, other)
+        if isinstance(input, Tensor) and isinstance(other, Tensor):  # torch: shape errors come first
+            _broadcast_shape(input._node.shape, other._node.shape)
         if _is_float(dt):
-            raise RuntimeError(f'"{name}_cpu" not implemented for \'{_dtype.from_any(dt)._c10}\'')
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_dtype.from_any(dt)._c10}\'')
         return _binary(op, name, input, other, dt, out)
 
     impl.__name__ = name
@@ -227,6 +247,9 @@ def _unary(name: str, fn, grad_name: str | None, *, floating: bool = False, keep
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
         dt = input._node.dtype
+        if dt == _BOOL and name in _NO_BOOL:
+            error, message = _NO_BOOL[name]
+            raise error(message)
         if not _is_float(dt):
             if keep_int:
                 return _into(call(_COPY, (input,)), out)
@@ -240,10 +263,15 @@ def _unary(name: str, fn, grad_name: str | None, *, floating: bool = False, keep
 
 
 _COPY = Op("clone", lambda x: x, "CloneBackward0", saves=False)
+# unary ops PyTorch has no bool kernel for
+_NO_BOOL = {name: (NotImplementedError, f"\"{name}{'_vml' if name != 'abs' else ''}_cpu\" not implemented for 'Bool'")
+            for name in ("abs", "floor", "ceil", "trunc")}
+_NO_BOOL["neg"] = (RuntimeError, "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                                 "to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 neg = _unary("neg", jnp.negative, "NegBackward0", aliases=("negative",), dunder="__neg__", saves=False)
 abs = _unary("abs", jnp.abs, "AbsBackward0", aliases=("absolute",), dunder="__abs__")
-sign = _unary("sign", jnp.sign, "SignBackward0")
+sign = _unary("sign", lambda x: x if x.dtype == bool else jnp.sign(x), "SignBackward0")
 sqrt = _unary("sqrt", jnp.sqrt, "SqrtBackward0", floating=True)
 rsqrt = _unary("rsqrt", lax.rsqrt, "RsqrtBackward0", floating=True)
 exp = _unary("exp", jnp.exp, "ExpBackward0", floating=True)
@@ -296,7 +324,7 @@ _LOGICAL_NOT = Op("logical_not", jnp.logical_not)
 @register("bitwise_not", inplace=True, dunders=("__invert__",))
 def bitwise_not(input, *, out=None) -> Tensor:
     if _is_float(input._node.dtype):
-        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{_dtype.from_any(input._node.dtype)._c10}'")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{_dtype.from_any(input._node.dtype)._c10}'")
     return _into(call(_BITWISE_NOT, (input,)), out)
 
 

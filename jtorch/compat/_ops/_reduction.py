@@ -16,7 +16,8 @@ from ._return_types import RETURN_TYPES, outputs
 def _axes(t: Tensor, dim) -> tuple[int, ...] | None:
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return None
-    return dims(dim, t.dim())
+    axes = dims(dim, t.dim())
+    return () if t.dim() == 0 else axes  # dim 0 / -1 of a 0-d tensor reduces nothing
 
 
 def _reduce(name: str, fn, grad_name: str, dtype_rule, saves: bool = True):
@@ -100,6 +101,8 @@ def _arg(name: str, largest: bool):
     find = jnp.argmax if largest else jnp.argmin
 
     def fn(x, *, axis, keepdims):
+        if x.ndim == 0:
+            return jnp.zeros((), jnp.int64)
         if axis is not None:
             return find(x, axis=axis, keepdims=keepdims)
         flat = find(x.reshape(-1))  # PyTorch: over the flattened input; keepdim gives all-ones dims
@@ -109,6 +112,13 @@ def _arg(name: str, largest: bool):
 
     def impl(input, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
         axis = None if dim is None else dims(dim, input.dim())[0]
+        if input._node.dtype == bool:
+            raise RuntimeError(f"{name}(): does not support bool input")
+        if input.numel() == 0:
+            if axis is None:
+                raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+            if input.shape[axis] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
         return _into(call(op, (input,), (("axis", axis), ("keepdims", bool(keepdim))), differentiable=False), out)
 
     impl.__name__ = name
@@ -121,7 +131,9 @@ argmin = _arg("argmin", False)
 
 
 def _logical(name: str, fn):
-    op = Op(name, lambda x, *, axis, keepdims: fn(x.astype(bool), axis=axis, keepdims=keepdims))
+    # torch: uint8 in, uint8 out; every other dtype gives bool
+    op = Op(name, lambda x, *, axis, keepdims: fn(x.astype(bool), axis=axis, keepdims=keepdims).astype(
+        x.dtype if x.dtype == jnp.uint8 else bool))
 
     def impl(input, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
         return _into(call(op, (input,), (("axis", _axes(input, dim)), ("keepdims", bool(keepdim)))), out)

@@ -54,10 +54,12 @@ _NORM = Op("norm", lambda x, *, ord, axis, keepdims, dtype: _vector_norm(x.astyp
 @register("norm")
 def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None, *, out=None) -> Tensor:
     """The vector p-norm over ``dim`` (all elements when None); ``'fro'`` is the 2-norm."""
+    if p == "nuc":
+        from ._linalg_ext import matrix_norm
+        return matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim, dtype=dtype, out=out)
     if isinstance(p, str):
         if p != "fro":
-            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.") if p != "nuc" else \
-                NotImplementedError("torch.norm(p='nuc')")
+            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
         p = 2
     if p is None:
         p = 2
