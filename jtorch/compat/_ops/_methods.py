@@ -135,15 +135,16 @@ def format_tensor(t: Tensor, spec: str) -> str:
 
 @register("zero_")
 def zero_(self) -> Tensor:
-    return fill_(self, 0)
+    from ._misc import ZERO, filled
+    return inplace(self, filled(self, 0, ZERO), "zero_")
 
 
 @register("fill_")
 def fill_(self, value) -> Tensor:
-    from ._creation import full_
+    from ._misc import FILL_INPLACE, filled
     if isinstance(value, Tensor):
         return copy_(self, value.expand(*self.shape))
-    return inplace(self, full_(tuple(self.shape), value, self._node.dtype), "fill_")
+    return inplace(self, filled(self, value, FILL_INPLACE), "fill_")
 
 
 @register("copy_", function=False)

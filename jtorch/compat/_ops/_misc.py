@@ -44,11 +44,23 @@ def fill(input, value) -> Tensor:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} "
                                f"dimensions.")
         return call(_FILL, (input, value), (("dtype", input._node.dtype),))
-    return call(_FILL_SCALAR, (input, as_node(value, input._node.dtype)), (("dtype", input._node.dtype),))
+    return filled(input, value, FILL_SCALAR)
 
 
-_FILL = Op("fill", lambda x, v, *, dtype: jnp.broadcast_to(v.astype(dtype), x.shape), "FillBackward1")
-_FILL_SCALAR = Op("fill", lambda x, v, *, dtype: jnp.broadcast_to(v.astype(dtype), x.shape), "FillBackward0")
+def filled(input: Tensor, value, op: Op) -> Tensor:
+    """``input``'s shape and dtype holding the number ``value``: a differentiable op on ``input`` (zero
+    gradient), so ``fill_``/``zero_`` keep a ``grad_fn`` as in PyTorch."""
+    return call(op, (input, as_node(py_scalar(value), input._node.dtype)), (("dtype", input._node.dtype),))
+
+
+def _fill(x, v, *, dtype):
+    return jnp.broadcast_to(v.astype(dtype), x.shape)
+
+
+_FILL = Op("fill", _fill, "FillBackward1")
+FILL_SCALAR = Op("fill", _fill, "FillBackward0")
+FILL_INPLACE = Op("fill_", _fill, "FillBackward2")
+ZERO = Op("zero_", _fill, "ZeroBackward0")
 
 
 @register("real", method=False)
@@ -269,6 +281,7 @@ def gradient(input, *, spacing=1, dim=None, edge_order: int = 1) -> tuple[Tensor
     for a in axes:
         if input.shape[a] < edge_order + 1:
             raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+    spacing = 1 if spacing is None else spacing
     steps = list(spacing) if isinstance(spacing, (list, tuple)) else [spacing] * len(axes)
     if len(steps) != len(axes):
         raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or it's spacing and dim "

@@ -117,9 +117,14 @@ def add(input, other, *, alpha=1, out=None) -> Tensor:
 @register("sub", inplace=True, dunders=("__sub__",), rdunders=("__rsub__",), idunders=("__isub__",),
           aliases=("subtract",))
 def sub(input, other, *, alpha=1, out=None) -> Tensor:
-    if _dtype.from_any(promote(input, other)) is _dtype.bool_:
+    bools = [isinstance(x, (bool, np.bool_)) or isinstance(x, Tensor) and x._node.dtype == _BOOL
+             for x in (input, other)]
+    if all(bools):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                            "Use the `^` or `logical_xor()` operator instead.")
+    if any(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
     other = _scaled(other, alpha)
     return _binary(_SUB, "sub", input, other, promote(input, other), out)
 
@@ -137,6 +142,8 @@ def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     dt = promote(input, other)
     if rounding_mode is None:
         return _binary(_DIV, "div", input, other, dt if _is_float(dt) else _default_float(), out)
+    if rounding_mode in ("floor", "trunc") and dt == _BOOL:
+        raise NotImplementedError(f"\"div_{rounding_mode}_cpu\" not implemented for 'Bool'")
     if rounding_mode == "floor":
         return _binary(_FLOOR_DIV, "div", input, other, dt, out)
     if rounding_mode == "trunc":
@@ -147,11 +154,13 @@ def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
 @register("floor_divide", inplace=True, dunders=("__floordiv__",), rdunders=("__rfloordiv__",),
           idunders=("__ifloordiv__",))
 def floor_divide(input, other, *, out=None) -> Tensor:
-    return _binary(_FLOOR_DIV, "floor_divide", input, other, promote(input, other), out)
+    return div(input, other, rounding_mode="floor", out=out)
 
 
 @register("remainder", inplace=True, dunders=("__mod__",), rdunders=("__rmod__",), idunders=("__imod__",))
 def remainder(input, other, *, out=None) -> Tensor:
+    if promote(input, other) == _BOOL:
+        raise NotImplementedError("\"remainder_cpu\" not implemented for 'Bool'")
     return _binary(_REMAINDER, "remainder", input, other, promote(input, other), out)
 
 

@@ -116,7 +116,7 @@ def _arg(name: str, largest: bool):
             raise RuntimeError(f"{name}(): does not support bool input")
         if input.numel() == 0:
             if axis is None:
-                raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+                raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
             if input.shape[axis] == 0:
                 raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
         return _into(call(op, (input,), (("axis", axis), ("keepdims", bool(keepdim))), differentiable=False), out)

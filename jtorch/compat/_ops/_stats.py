@@ -120,9 +120,12 @@ def _extreme(name: str, fn, grad_name: str):
 
     def impl(input, dim=(), keepdim: bool = False, *, out=None) -> Tensor:
         axis = _axes(input, dim)
-        if input.numel() == 0 and (axis is None or any(input.shape[a] == 0 for a in axis)):
-            raise IndexError(f"{name}(): Expected reduction dim {0 if axis is None else axis[0]} to have non-zero "
-                             f"size.")
+        if input.numel() == 0 and axis is None:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify "
+                               f"the reduction dim with the 'dim' argument.")
+        empty = [a for a in axis or () if input.shape[a] == 0]
+        if empty:
+            raise IndexError(f"{name}(): Expected reduction dim {empty[0]} to have non-zero size.")
         return _into(call(op, (input,), (("axis", axis), ("keepdims", bool(keepdim)))), out)
 
     impl.__name__ = name
