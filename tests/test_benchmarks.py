@@ -14,6 +14,8 @@ from benchmarks.run import _steps  # noqa: E402
 from benchmarks.workloads import lenet, lstm_lm, manual_loop, mlp_adam, mnist_cnn  # noqa: E402
 from jtorch.compat import engine  # noqa: E402
 
+pytestmark = pytest.mark.facade
+
 TINY = {
     "manual 2-layer loop": lambda: manual_loop.build(torch, True, sizes=(4, 8, 6, 3)),
     "MLP + Adam": lambda: mlp_adam.build(torch, True, sizes=(4, 8, 6, 3)),
