@@ -108,14 +108,37 @@ def test_run_ahead_reraises_producer_error_and_stops_early():
     endless.close()  # the producer thread sees the stop flag
 
 
-def test_tfds_missing_dependency_or_load(tmp_path):
-    try:
-        import tensorflow_datasets  # noqa: F401
-    except ImportError:
-        with pytest.raises(ImportError, match="pip install 'jtorch\\[tfds\\]'"):
-            data.tfds("mnist", "train", data_dir=str(tmp_path))
-        return
-    pytest.skip("tensorflow-datasets is installed but no TFDS data can be downloaded offline")
+def test_tfds_missing_dependency(monkeypatch):
+    monkeypatch.setitem(sys.modules, "tensorflow_datasets", None)  # import fails as when not installed
+    with pytest.raises(ImportError, match="pip install 'jtorch\\[tfds\\]'"):
+        data.tfds("mnist", "train")
+
+
+def test_tfds_mock_mnist_matches_data_source():
+    tfds = pytest.importorskip("tensorflow_datasets", reason="optional extra: pip install 'jtorch[tfds]'")
+    with tfds.testing.mock_data(num_examples=12):
+        ds = data.tfds("mnist", "train")
+        source = tfds.data_source("mnist", split="train")
+        want = [source[i] for i in range(len(source))]
+    assert ds.keys == ("image", "label") and len(ds) == 12
+    images, labels = ds.arrays
+    assert images.shape == (12, 28, 28, 1) and images.dtype == np.uint8 and labels.dtype == np.int64
+    for i, example in enumerate(want):
+        np.testing.assert_array_equal(ds[i][0], example["image"])
+        assert ds[i][1] == example["label"]
+    key = jax.random.key(0)
+    x, y = next(iter(data.batches(ds.arrays, 5, key=key, shuffle=True)))
+    first = np.asarray(jax.random.permutation(key, 12))[:5]
+    np.testing.assert_array_equal(np.asarray(x), images[first])
+    np.testing.assert_array_equal(np.asarray(y), labels[first])
+
+
+def test_tfds_keys_and_empty_split():
+    tfds = pytest.importorskip("tensorflow_datasets", reason="optional extra: pip install 'jtorch[tfds]'")
+    with tfds.testing.mock_data(num_examples=3):
+        assert data.tfds("mnist", "test", keys=("label",)).keys == ("label",)
+    with tfds.testing.mock_data(num_examples=0), pytest.raises(ValueError, match="'train' of 'mnist' is empty"):
+        data.tfds("mnist", "train")
 
 
 def test_tfds_arrays_protocol():

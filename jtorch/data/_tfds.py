@@ -23,13 +23,16 @@ class TFDSArrays:
     def __getitem__(self, index: int) -> tuple:
         return tuple(a[index] for a in self.arrays)
 
-    def _batch_arrays(self, indices: np.ndarray) -> tuple:
-        return tuple(a[indices] for a in self.arrays)
+    def _batch_arrays(self, indices: np.ndarray) -> list:
+        return [a[indices] for a in self.arrays]
 
 
 def tfds(name: str, split: str, data_dir: str | None = None, *, keys: tuple[str, ...] | None = None,
-         download: bool = True, **load_kwargs) -> TFDSArrays:
+         download: bool = True, **data_source_kwargs) -> TFDSArrays:
     """Loads ``split`` of the TFDS dataset ``name`` whole into host memory.
+
+    Reads through ``tfds.data_source`` (random access to TFDS's ArrayRecord files), which needs neither
+    TensorFlow nor ``tf.data``.
 
     Args:
       name: the TFDS name, e.g. ``"mnist"``.
@@ -38,15 +41,17 @@ def tfds(name: str, split: str, data_dir: str | None = None, *, keys: tuple[str,
       keys: the features to keep, in order. Default: ``("image", "label")`` when both exist, else all
         features sorted by name.
       download: let TFDS download and prepare the dataset when missing.
-      **load_kwargs: passed on to ``tensorflow_datasets.load``.
+      **data_source_kwargs: passed on to ``tensorflow_datasets.data_source``.
     """
     try:
         import tensorflow_datasets as tf_datasets
     except ImportError as e:
         raise ImportError("jtorch.data.tfds needs the optional dependency tensorflow-datasets: "
                           "pip install 'jtorch[tfds]'") from e
-    columns = tf_datasets.as_numpy(tf_datasets.load(name, split=split, data_dir=data_dir, batch_size=-1,
-                                                    download=download, **load_kwargs))
+    source = tf_datasets.data_source(name, split=split, data_dir=data_dir, download=download, **data_source_kwargs)
+    examples = [source[i] for i in range(len(source))]
+    if not examples:
+        raise ValueError(f"TFDS split {split!r} of {name!r} is empty.")
     if keys is None:
-        keys = ("image", "label") if {"image", "label"} <= columns.keys() else tuple(sorted(columns))
-    return TFDSArrays(columns, tuple(keys))
+        keys = ("image", "label") if {"image", "label"} <= examples[0].keys() else tuple(sorted(examples[0]))
+    return TFDSArrays({k: np.stack([np.asarray(e[k]) for e in examples]) for k in keys}, tuple(keys))
