@@ -17,3 +17,6 @@ log_compiles: bool = _flag("JTORCH_LOG_COMPILES")
 cache_dir: str = os.path.expanduser(os.environ.get("JTORCH_CACHE_DIR", "~/.cache/jtorch/xla"))
 #: Pending nodes that force a sync, so that loops that never read a value still run in bounded memory.
 max_pending: int = int(os.environ.get("JTORCH_MAX_PENDING", "4096"))
+#: The DataLoader's array fast path (``JTORCH_DATA_FAST=0`` switches it off, e.g. to compare it with the
+#: per-sample path): batches gathered and transformed as whole arrays, then prefetched to the device.
+data_fast: bool = _flag("JTORCH_DATA_FAST") or "JTORCH_DATA_FAST" not in os.environ

@@ -1,6 +1,7 @@
 """torch.utils.data against real PyTorch: collation, samplers, datasets, DataLoader lengths and errors,
 the array fast path against the per-sample path, and worker processes."""
 import collections
+import importlib.util
 import os
 import sys
 
@@ -9,7 +10,7 @@ import pytest
 import torch as real
 
 import jtorch.compat as torch
-from jtorch.compat.utils.data import dataloader as jdataloader
+from jtorch.compat import _config
 
 sys.path.insert(0, os.path.dirname(__file__))
 from _utils_data_workers import Sharded, Squares  # noqa: E402
@@ -261,10 +262,37 @@ def test_fast_path_equals_per_sample_path(monkeypatch, dataset, kwargs):
         ds = torch.utils.data.random_split(ds, [25, 5])[0]
     epochs = []
     for fast in (True, False):
-        monkeypatch.setattr(jdataloader, "fast_path", fast)
+        monkeypatch.setattr(_config, "data_fast", fast)
         torch.manual_seed(11)
         epochs.append([norm(b) for b in torch.utils.data.DataLoader(ds, **kwargs)])
     assert epochs[0] == epochs[1] and len(epochs[0]) > 1
+
+
+@pytest.mark.parametrize("value,want", [(None, True), ("1", True), ("0", False), ("off", False)])
+def test_data_fast_switch_reads_environment(monkeypatch, value, want):
+    if value is None:
+        monkeypatch.delenv("JTORCH_DATA_FAST", raising=False)
+    else:
+        monkeypatch.setenv("JTORCH_DATA_FAST", value)
+    spec = importlib.util.spec_from_file_location("_config_fresh", _config.__file__)
+    fresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fresh)
+    assert fresh.data_fast is want
+
+
+def test_tfds_dataset_fast_path_equals_per_sample_path(monkeypatch):
+    tfds = pytest.importorskip("tensorflow_datasets", reason="optional extra: pip install 'jtorch[tfds]'")
+    from jtorch import data
+    with tfds.testing.mock_data(num_examples=20):
+        ds = data.tfds("mnist", "train")
+    epochs = []
+    for fast in (True, False):
+        monkeypatch.setattr(_config, "data_fast", fast)
+        epochs.append([norm(b) for b in torch.utils.data.DataLoader(ds, batch_size=6, shuffle=True,
+                                                                    generator=torch.Generator().manual_seed(3))])
+    assert epochs[0] == epochs[1] and len(epochs[0]) == 4
+    assert epochs[0][0][1][0][1:3] == ("torch.uint8", (6, 28, 28, 1))
+    assert epochs[0][0][1][1][1] == "torch.int64"
 
 
 def test_shuffle_reproducible_by_manual_seed_and_generator():

@@ -8,7 +8,6 @@ in the same order as the per-sample path; ``JTORCH_DATA_FAST=0`` turns it off.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import queue
 import sys
 from multiprocessing.reduction import ForkingPickler
@@ -17,7 +16,7 @@ import jax
 import numpy as np
 
 from ....data._batches import index_batches, run_ahead
-from ... import _importer, engine
+from ... import _config, _importer, engine
 from ..._tensor import wrap
 from ._collate import default_collate, default_convert
 from ._fetch import Fetcher, IterableEnd
@@ -26,9 +25,6 @@ from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler, numpy_rng
 
 __all__ = ["DataLoader"]
-
-#: The array fast path (``JTORCH_DATA_FAST=0`` disables it, e.g. to compare with the per-sample path).
-fast_path: bool = os.environ.get("JTORCH_DATA_FAST", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
 class DataLoader:
@@ -128,7 +124,7 @@ class DataLoader:
             while not isinstance(batch := fetch(None), IterableEnd):
                 yield batch
             return
-        if fast_path and self.collate_fn is default_collate and hasattr(self.dataset, "_batch_arrays"):
+        if _config.data_fast and self.collate_fn is default_collate and hasattr(self.dataset, "_batch_arrays"):
             parts = _index_batches(self.batch_sampler)
             if parts and (first := self.dataset._batch_arrays(parts[0])) is not None:
                 yield from _array_batches(self.dataset, parts, first)
