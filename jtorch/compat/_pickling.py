@@ -4,11 +4,16 @@ Saving writes tensors as ``torch._utils._rebuild_tensor_v2`` calls over storages
 ``torch.float32``, and facade classes under PyTorch's module paths (``jtorch.compat.nn.modules.linear.Linear``
 -> ``torch.nn.modules.linear.Linear``, ``jtorch.compat.vision`` -> ``torchvision``). Loading maps those names
 back to jtorch's objects; with ``weights_only`` it resolves only PyTorch's weights-only allow-list.
+
+Plain ``pickle`` and ``copy.deepcopy`` of a Tensor go through ``Tensor.__reduce_ex__``/``__deepcopy__``,
+attached here: a tensor pickles by value under jtorch's own names, so ``pickle.dumps(model)`` works whether
+or not an unrelated ``torch`` is importable.
 """
 from __future__ import annotations
 
 import _compat_pickle
 import collections
+import copy
 import importlib
 import pickle
 import sys
@@ -21,6 +26,44 @@ from ._device import device
 from ._tensor import Size, Tensor
 
 __all__ = ["Pickler", "Unpickler"]
+
+# ---------------------------------------------------------------------------------------------- pickle, deepcopy
+
+
+def _rebuild_tensor_by_value(array: np.ndarray, dtype: _dtype.dtype, requires_grad: bool, where: str,
+                             attrs: dict) -> Tensor:
+    from . import from_numpy
+    t = from_numpy(np.array(array)).to(dtype)
+    t = t.to(where) if where != "cpu" else t
+    t.__dict__.update(attrs)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def _tensor_reduce_ex(self: Tensor, proto: int):
+    """A tensor pickles as its value, dtype, device, ``requires_grad`` and user attributes (as torch's)."""
+    del proto
+    return _rebuild_tensor_by_value, (np.asarray(self.detach()._value()), self.dtype, self.requires_grad,
+                                      str(self.device), dict(self.__dict__))
+
+
+def _tensor_deepcopy(self: Tensor, memo: dict) -> Tensor:
+    """torch's ``Tensor.__deepcopy__``: leaves only; copies value, ``requires_grad``, ``.grad`` and attributes."""
+    if not self.is_leaf:
+        raise RuntimeError(
+            "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the "
+            "moment.  If you were attempting to deepcopy a module, this may be because of a "
+            "torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001")
+    if id(self) not in memo:
+        new = self.detach().clone().requires_grad_(self.requires_grad)
+        memo[id(self)] = new
+        if self.grad is not None:
+            new.grad = _tensor_deepcopy(self.grad, memo)
+        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+    return memo[id(self)]
+
+
+Tensor.__reduce_ex__ = _tensor_reduce_ex
+Tensor.__deepcopy__ = _tensor_deepcopy
 
 # A storage class per dtype with one (torch.FloatStorage); other dtypes use UntypedStorage + _rebuild_tensor_v3.
 _LEGACY_STORAGE = ("Bool", "Byte", "Char", "Short", "Int", "Long", "Half", "BFloat16", "Float", "Double",

@@ -212,3 +212,39 @@ def test_file_objects_and_layout(tmp_path):
     assert torch.load(io.BytesIO(buf.getvalue()))[0].tolist() == [1.0, 1.0]
     buf.seek(0)
     assert load(buf)[0].tolist() == [1.0, 1.0]
+
+
+def _pickle_round_trip(obj):
+    return pickle.loads(pickle.dumps(obj))
+
+
+@pytest.mark.parametrize("copier", [_pickle_round_trip, __import__("copy").deepcopy], ids=["pickle", "deepcopy"])
+def test_plain_pickle_and_deepcopy_of_tensors_and_models(copier):
+    got = []
+    for lib in (torch, jt):
+        lib.manual_seed(0)
+        t = lib.tensor([[1.5, -2.0]], dtype=lib.float64, requires_grad=True)
+        t.note = "kept"
+        i = lib.tensor([1, 2], dtype=lib.int16)
+        p = lib.nn.Parameter(lib.ones(2), requires_grad=False)
+        model = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.BatchNorm1d(3))
+        model.tied = model[0]
+        t2, i2, p2, m2 = copier([t, i, p, model])
+        m2[0].weight.data.mul_(0)  # a copy: the original keeps its values
+        got.append((t2.tolist(), str(t2.dtype), t2.requires_grad, t2.is_leaf, t2.note, i2.tolist(), str(i2.dtype),
+                    type(p2).__name__, p2.requires_grad, type(m2[0].weight).__name__, m2[0].weight.requires_grad,
+                    m2.tied is m2[0], model[0].weight.abs().sum().item() > 0, repr(m2), list(m2.state_dict()),
+                    [v.dtype == w.dtype and v.shape == w.shape for v, w in zip(m2.state_dict().values(),
+                                                                                model.state_dict().values())]))
+    assert got[1] == got[0]
+
+
+def test_deepcopy_of_non_leaf_refused_and_grad_copied():
+    for lib in (torch, jt):
+        x = lib.ones(2, requires_grad=True)
+        with pytest.raises(RuntimeError, match="Only Tensors created explicitly by the user"):
+            __import__("copy").deepcopy(x * 2)
+        (x * 3).sum().backward()
+        y = __import__("copy").deepcopy(x)
+        assert y.grad.tolist() == [3.0, 3.0] and y.grad is not x.grad
+        assert _pickle_round_trip(x * 2).requires_grad  # pickling a non-leaf is allowed: a leaf comes back

@@ -30,7 +30,8 @@ class Parameter(Tensor):
         del data, requires_grad
 
     def __reduce_ex__(self, proto):
-        return Parameter, (self.detach(), self.requires_grad)
+        from .._pickling import _rebuild_parameter
+        return _rebuild_parameter, (self.detach(), self.requires_grad, None)
 
     def __deepcopy__(self, memo):
         if id(self) not in memo:
