@@ -87,14 +87,54 @@ def test_weight_is_a_buffer():
     assert repr(got) == "CrossEntropyLoss()"
 
 
-def test_not_differentiable_target_refused_as_torch():
+# Arguments PyTorch's loss kernels refuse to differentiate: (call over F/lib with x, t, w; kernel; argument).
+REFUSED = [
+    ("F.nll_loss(x.log_softmax(1), lib.tensor(CLS), weight=w)", "nll_loss_forward", "weight"),
+    ("F.cross_entropy(x, lib.tensor(CLS), weight=w, label_smoothing=0.1)", "nll_loss_forward", "weight"),
+    ("F.binary_cross_entropy(x.sigmoid(), t.sigmoid(), weight=w)", "binary_cross_entropy", "weight"),
+    ("F.binary_cross_entropy_with_logits(x, t.sigmoid(), pos_weight=w)", "binary_cross_entropy_with_logits",
+     "pos_weight"),
+    ("F.soft_margin_loss(x, t)", "soft_margin_loss", "target"),
+    ("lib.nn.SoftMarginLoss()(x, t)", "soft_margin_loss", "target"),
+    ("F.multi_margin_loss(x, lib.tensor(CLS), weight=w)", "multi_margin_loss", "weight"),
+]
+# Where PyTorch differentiates the target or weight (composite losses): gradients for every input.
+DIFFERENTIATED = ["F.mse_loss(x, t)", "F.l1_loss(x, t)", "F.smooth_l1_loss(x, t)", "F.huber_loss(x, t)",
+                  "F.binary_cross_entropy(x.sigmoid(), t.sigmoid())", "F.kl_div(x.log_softmax(1), t.softmax(1))",
+                  "F.cross_entropy(x, t.softmax(1), weight=w)", "F.poisson_nll_loss(x, t.abs())",
+                  "F.multilabel_soft_margin_loss(x, t.sigmoid(), weight=w)", "F.gaussian_nll_loss(x, t, w.abs().expand(4, 3))"]
+
+
+def _xtw(lib, grad):
+    return (lib.tensor(X, requires_grad=grad[0]), lib.tensor(Y, requires_grad=grad[1]),
+            lib.tensor(W3, requires_grad=grad[2]))
+
+
+@pytest.mark.parametrize("call,kernel,arg", REFUSED, ids=[c[0].split("(")[0] + "-" + c[2] for c in REFUSED])
+def test_not_differentiable_argument_refused_as_torch(call, kernel, arg):
+    grad = (True, arg == "target", arg in ("weight", "pos_weight"))
     values = []
     for lib in (real, torch):
-        x, t = lib.tensor(X[:, 0], requires_grad=True), lib.tensor(SIGN, requires_grad=True)
-        with pytest.raises(RuntimeError, match=r"^The function 'soft_margin_loss' is not differentiable with "
-                                               r"respect to argument 'target'\. This input cannot have "
-                                               r"requires_grad True\.$"):
-            lib.nn.SoftMarginLoss()(x.detach(), t)
+        x, t, w = _xtw(lib, grad)
+        env = {"F": lib.nn.functional, "lib": lib, "x": x, "t": t, "w": w, "CLS": CLS}
+        with pytest.raises(RuntimeError, match=rf"^The function '{kernel}' is not differentiable with respect to "
+                                               rf"argument '{arg}'\. This input cannot have requires_grad True\.$"):
+            eval(call, env)
         with lib.no_grad():  # PyTorch checks only when grad mode is on
-            values.append(lib.nn.SoftMarginLoss()(x, t).numpy())
-    np.testing.assert_allclose(values[1], values[0], rtol=1e-6)
+            values.append(eval(call, env).numpy())
+    np.testing.assert_allclose(values[1], values[0], rtol=1e-5)
+
+
+@pytest.mark.parametrize("call", DIFFERENTIATED)
+def test_target_and_weight_gradients_as_torch(call):
+    grads = []
+    for lib in (real, torch):
+        x, t, w = _xtw(lib, (True, True, True))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            eval(call, {"F": lib.nn.functional, "x": x, "t": t, "w": w}).backward()
+        grads.append([None if v.grad is None else v.grad.numpy() for v in (x, t, w)])
+    for g, want in zip(grads[1], grads[0]):
+        assert (g is None) == (want is None)
+        if want is not None:
+            np.testing.assert_allclose(g, want, rtol=1e-4, atol=1e-6)

@@ -171,3 +171,109 @@ def test_containers_match_torch():
             want = yield_
         else:
             assert yield_ == want
+
+
+def _same_in_both(build):
+    """``build(lib)`` in PyTorch and in jtorch give equal results (exceptions compared as type and text)."""
+    out = []
+    for lib in (real, torch):
+        try:
+            out.append(build(lib))
+        except Exception as e:  # noqa: BLE001 - the exception itself is what is compared
+            out.append(f"{type(e).__name__}: {e}")
+    assert out[1] == out[0]
+
+
+def test_sequential_arithmetic_and_errors_match_torch():
+    def build(lib):
+        nn = lib.nn
+        s = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+        r = [repr(s * 2), repr(2 * s), (s * 2)[2] is s[0]]
+        s += nn.Sequential(nn.Tanh())
+        s *= 2
+        r += [repr(s), s[3] is s[0]]
+        for bad in (lambda: s * 0, lambda: s * 1.5, lambda: s.__iadd__([nn.ReLU()]), lambda: s[9],
+                    lambda: s.insert(9, nn.ReLU())):
+            try:
+                bad()
+            except (TypeError, ValueError, IndexError) as e:
+                r.append(f"{type(e).__name__}: {e}".replace("jtorch.compat.nn.modules", "torch.nn.modules"))
+        return r
+    _same_in_both(build)
+
+
+def test_hooks_with_kwargs_match_torch():
+    def build(lib):
+        nn, seen = lib.nn, []
+
+        class Scaled(nn.Module):
+            def forward(self, x, scale=1.0):
+                return x * scale
+
+        m = Scaled()
+        m.register_forward_pre_hook(lambda mod, args, kwargs: (args, {**kwargs, "scale": 3.0}), with_kwargs=True)
+        h = m.register_forward_hook(lambda mod, args, kwargs, out: seen.append(sorted(kwargs)) or out + 1,
+                                    with_kwargs=True)
+        m.register_forward_hook(lambda mod, args, out: seen.append(out.tolist()), prepend=True)
+        y = m(lib.ones(1), scale=2.0)
+        h.remove()
+        return [y.tolist(), m(lib.ones(1)).tolist(), seen]
+    _same_in_both(build)
+
+
+def test_apply_casts_zero_grad_keep_vars_match_torch():
+    def build(lib):
+        nn = lib.nn
+        m = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+        names = []
+        r = [m.apply(lambda mod: names.append(type(mod).__name__)) is m, names]
+        for cast in (lambda: m.to(lib.float64), lambda: m.half(), lambda: m.bfloat16(), lambda: m.double(),
+                     lambda: m.type(lib.float16), lambda: m.to(dtype=lib.float32)):
+            r.append((cast() is m, [str(v.dtype) for v in m.state_dict().values()]))
+        m(lib.ones(4, 2)).sum().backward()
+        m.zero_grad(set_to_none=False)
+        r.append([(p.grad is not None, p.grad.abs().sum().item()) for p in m.parameters()])
+        m.zero_grad()
+        r.append([p.grad for p in m.parameters()])
+        r.append([(k, type(v).__name__, v.requires_grad) for k, v in m.state_dict(keep_vars=True).items()])
+        r.append([(k, type(v).__name__, v.requires_grad) for k, v in m.state_dict(prefix="p.").items()])
+        return r
+    _same_in_both(build)
+
+
+def test_container_reprs_match_torch():
+    def build(lib):
+        nn = lib.nn
+        pl = nn.ParameterList([nn.Parameter(lib.ones(2, 3)), nn.Parameter(lib.ones(3, dtype=lib.float64))])
+        pl.append(lib.zeros(2))
+        pd = nn.ParameterDict({"x": nn.Parameter(lib.ones(2)), "y": lib.zeros(1, 2)})
+        pd["z"] = nn.Parameter(lib.ones(1), requires_grad=False)
+        md = nn.ModuleDict({"a": nn.Linear(1, 2), "b": nn.ReLU()})
+        md.update({"c": nn.Tanh()})
+        r = [repr(pl), repr(pd), repr(md.pop("a")), repr(md), [type(p).__name__ for p in pl], list(pd.keys())]
+        holder = nn.Module()
+        holder.pl, holder.pd, holder.md = pl, pd, md
+        return r + [repr(holder), list(holder.state_dict())]
+    _same_in_both(build)
+
+
+@pytest.mark.parametrize("momentum", [None, 0.3])
+def test_batchnorm_running_stats_match_torch(momentum):
+    def build(lib):
+        bn = lib.nn.BatchNorm1d(3, momentum=momentum)
+        for i in range(3):
+            bn(lib.arange(12.0).reshape(4, 3) * (i + 1))
+        bn.momentum = None  # switching to the cumulative average mid-training, as PyTorch allows
+        bn(lib.arange(12.0).reshape(4, 3))
+        return [np.round(bn.running_mean.numpy(), 4).tolist(), np.round(bn.running_var.numpy(), 4).tolist(),
+                bn.num_batches_tracked.item()]
+    _same_in_both(build)
+
+
+@pytest.mark.parametrize("expr", ["PairwiseDistance(p=3, eps=1e-3, keepdim=True)", "PReLU(3, 0.1)",
+                                  "Hardtanh(-2.0, 2.0)", "ReLU6()"])
+def test_layer_attribute_names_match_torch(expr):
+    def build(lib):
+        m = eval(f"lib.nn.{expr}")
+        return repr(m), {k: v for k, v in vars(m).items() if not k.startswith("_")}
+    _same_in_both(build)

@@ -6,6 +6,9 @@ given buffers, and random ops draw their key from the global generator.
 """
 from __future__ import annotations
 
+import functools
+import inspect
+
 import jtorch.nn.functional as _core
 
 from .. import _grad_mode
@@ -40,6 +43,37 @@ for _name in getattr(_core, "__all__", None) or [n for n in dir(_core) if not n.
         globals()[_name] = lift(_fn, _GRAD_NAMES.get(_name), random=_name in _RANDOM,
                                 differentiable=_name not in _NOT_DIFFERENTIABLE)
 
+# Arguments PyTorch's kernels refuse to differentiate: a Tensor requiring grad there raises at the call (in grad
+# mode). op -> (PyTorch's kernel name, arguments); cross_entropy's weight only with class-index targets.
+_NO_GRAD_ARGS = {
+    "nll_loss": ("nll_loss_forward", ("weight",)), "cross_entropy": ("nll_loss_forward", ("weight",)),
+    "binary_cross_entropy": ("binary_cross_entropy", ("weight",)),
+    "binary_cross_entropy_with_logits": ("binary_cross_entropy_with_logits", ("weight", "pos_weight")),
+    "soft_margin_loss": ("soft_margin_loss", ("target",)), "multi_margin_loss": ("multi_margin_loss", ("weight",)),
+}
+
+
+def _refusing_grad(fn, kernel: str, names: tuple[str, ...]):
+    sig = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def checked(*args, **kwargs):
+        if _grad_mode._State.enabled:
+            bound = sig.bind_partial(*args, **kwargs).arguments
+            class_targets = not (isinstance(bound.get("target"), Tensor) and bound["target"].is_floating_point())
+            for name in names:
+                value = bound.get(name)
+                if isinstance(value, Tensor) and value.requires_grad and (fn.__name__ != "cross_entropy" or class_targets):
+                    raise RuntimeError(f"The function '{kernel}' is not differentiable with respect to argument "
+                                       f"'{name}'. This input cannot have requires_grad True.")
+        return fn(*args, **kwargs)
+
+    return checked
+
+
+for _name, (_kernel, _args) in _NO_GRAD_ARGS.items():
+    globals()[_name] = _refusing_grad(globals()[_name], _kernel, _args)
+
 _batch_norm = lift(_core.batch_norm, "NativeBatchNormBackward0") if hasattr(_core, "batch_norm") else None
 _instance_norm = lift(_core.instance_norm, "NativeBatchNormBackward0") if hasattr(_core, "instance_norm") else None
 
@@ -67,3 +101,12 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     if use_input_stats:
         _write_stats((running_mean, running_var), (mean, var))
     return out
+
+
+_normalize = normalize
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None) -> Tensor:
+    """PyTorch's ``F.normalize``; ``out``, when given, receives the result."""
+    result = _normalize(input, p, dim, eps)
+    return result if out is None else out.copy_(result)

@@ -80,8 +80,8 @@ class CoreLayer(Module):
     ``_optional``: parameter names PyTorch registers as ``None`` when the layer has none (``bias``);
     ``_optional_buffers`` likewise for buffers. ``_random``: the spec takes a key in training mode
     (``_key_prob`` names the attribute holding the probability that decides whether one is drawn).
-    ``_torch_names``: spec fields that PyTorch's module stores under another attribute name (read when
-    unpickling a PyTorch model).
+    ``_torch_names``: spec fields that PyTorch's module stores under another attribute name (the
+    attribute the module shows, and reads when unpickling a PyTorch model).
     """
     _core: ClassVar[type]
     _grad_name: ClassVar[str | None] = None
@@ -107,15 +107,15 @@ class CoreLayer(Module):
     def _bind(self, spec) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Caches ``spec`` and its hyper-parameter field names; mirrors fields not yet set as attributes."""
         param_names, state_names = _param_names(spec)
-        fields = tuple(f.name for f in dataclasses.fields(spec) if f.name not in _SKIP_FIELDS
-                       and not f.name.startswith("_") and f.name not in param_names
-                       and f.name not in self._optional)
+        fields = tuple((f.name, self._torch_names.get(f.name, f.name)) for f in dataclasses.fields(spec)
+                       if f.name not in _SKIP_FIELDS and not f.name.startswith("_") and f.name not in param_names
+                       and f.name not in self._optional)  # (spec field, PyTorch's attribute name)
         d = self.__dict__
         d["_spec0"], d["_spec_fields"] = spec, fields
-        for name in fields:
-            if name not in d:
-                setattr(self, name, getattr(spec, name))
-        d["_spec_cache"] = (tuple(d[n] for n in fields), spec)
+        for name, attr in fields:
+            if attr not in d:
+                setattr(self, attr, getattr(spec, name))
+        d["_spec_cache"] = (tuple(d[attr] for _, attr in fields), spec)
         return param_names, state_names
 
     def __setstate__(self, state: dict) -> None:
@@ -141,11 +141,11 @@ class CoreLayer(Module):
 
     def _spec(self):
         """The core spec for the current attributes (users may change ``momentum``, ``p``...)."""
-        values = tuple(self.__dict__[n] for n in self._spec_fields)
+        values = tuple(self.__dict__[attr] for _, attr in self._spec_fields)
         cached_values, spec = self._spec_cache
         if values != cached_values:
             spec = copy.copy(self._spec0)
-            for name, value in zip(self._spec_fields, values):
+            for (name, _), value in zip(self._spec_fields, values):
                 object.__setattr__(spec, name, value)
             if hasattr(spec, "__post_init__"):
                 spec.__post_init__()

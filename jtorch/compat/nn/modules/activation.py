@@ -17,7 +17,6 @@ def _inplace(self, sep: str = ", ") -> str:
 # name -> (grad_fn name, extra_repr); the extra_repr strings are PyTorch's.
 _TABLE = {
     "ReLU": ("ReluBackward0", lambda m: _inplace(m, "")),
-    "ReLU6": ("HardtanhBackward0", lambda m: _inplace(m, "")),
     "SELU": ("EluBackward0", lambda m: _inplace(m, "")),
     "SiLU": ("SiluBackward0", lambda m: _inplace(m, "")),
     "Mish": ("MishBackward0", lambda m: _inplace(m, "")),
@@ -26,7 +25,6 @@ _TABLE = {
     "LeakyReLU": ("LeakyReluBackward0", lambda m: f"negative_slope={m.negative_slope}{_inplace(m)}"),
     "ELU": ("EluBackward0", lambda m: f"alpha={m.alpha}{_inplace(m)}"),
     "CELU": ("EluBackward0", lambda m: f"alpha={m.alpha}{_inplace(m)}"),
-    "Hardtanh": ("HardtanhBackward0", lambda m: f"min_val={m.min_val}, max_val={m.max_val}{_inplace(m)}"),
     "Threshold": ("ThresholdBackward0", lambda m: f"threshold={m.threshold}, value={m.value}{_inplace(m)}"),
     "GELU": ("GeluBackward0", lambda m: f"approximate={m.approximate!r}"),
     "GLU": ("GluBackward0", lambda m: f"dim={m.dim}"),
@@ -52,6 +50,26 @@ for _name, (_grad, _repr) in _TABLE.items():
     globals()[_name] = type(_name, (CoreLayer,), _ns)
 
 
+class Hardtanh(CoreLayer):
+    """``clip(x, min_val, max_val)``; the deprecated ``min_value``/``max_value`` arguments are not kept."""
+    _core = _core.Hardtanh
+    _grad_name = "HardtanhBackward0"
+    _torch_names = {"min_value": "_min_value", "max_value": "_max_value"}
+
+    def extra_repr(self) -> str:
+        return f"min_val={self.min_val}, max_val={self.max_val}{_inplace(self)}"
+
+
+class ReLU6(Hardtanh):
+    """``Hardtanh(0, 6)``, as PyTorch's subclass (same attributes)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace(self, "")
+
+
 class PReLU(CoreLayer):
     """``max(0, x) + weight * min(0, x)`` with a learnt ``weight`` of ``num_parameters`` (init 0.25)."""
     _core = _core.PReLU
@@ -60,7 +78,6 @@ class PReLU(CoreLayer):
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None):
         super().__init__(num_parameters, init, device, dtype)
-        self.init = init
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 
-from ... import _grad_mode
 from .. import functional as F
 from .module import Module
 
@@ -22,14 +21,6 @@ def _legacy_reduction(size_average, reduce) -> str:
     warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
                   stacklevel=4)
     return reduction
-
-
-def _not_differentiable(fn: str, arg: str, value) -> None:
-    """PyTorch refuses, under grad mode, a ``requires_grad`` tensor for an argument its derivative formula
-    leaves out (``soft_margin_loss``'s target); the core would differentiate it, so the refusal is here."""
-    if _grad_mode.is_grad_enabled() and getattr(value, "requires_grad", False):
-        raise RuntimeError(f"The function '{fn}' is not differentiable with respect to argument '{arg}'. "
-                           "This input cannot have requires_grad True.")
 
 
 class _Loss(Module):
@@ -198,7 +189,6 @@ class SoftMarginLoss(_Loss):
     """``log(1 + exp(-y x))``."""
 
     def forward(self, input, target):
-        _not_differentiable("soft_margin_loss", "target", target)
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 

@@ -392,7 +392,7 @@ class Module:
         return self._apply_tensors(lambda t: t.cpu())
 
     def type(self, dst_type: Any) -> Module:
-        return self._apply_tensors(lambda t: t.type(dst_type) if t.dtype.is_floating_point else t)
+        return self._apply_tensors(lambda t: t.type(dst_type))  # every tensor, integer buffers too (PyTorch's)
 
     def float(self) -> Module:
         return self._apply_tensors(lambda t: t.float() if t.dtype.is_floating_point else t)
