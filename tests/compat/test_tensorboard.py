@@ -163,7 +163,12 @@ def test_event_accumulator_reads_back(tmp_path):
         w.add_image("hwc", HWC_U8, 4, dataformats="HWC")
         w.add_histogram("h", jt.from_numpy(VALUES), 1)
         w.add_text("t", "hello", 2)
+        w.add_images("grid", jt.from_numpy(NCHW), 5)  # 10 images of 6x5 in rows of 8
+        w.add_images("nhwc", NCHW[:3].transpose(0, 2, 3, 1), 6, dataformats="NHWC")
     acc = _accumulate(tmp_path)
+    [grid], [nhwc] = acc.Images("grid"), acc.Images("nhwc")
+    assert (grid.step, grid.width, grid.height) == (5, 8 * 5, 2 * 6)
+    assert (nhwc.step, nhwc.width, nhwc.height) == (6, 3 * 5, 6)  # fewer than 8: one row
     assert acc.Tags()["scalars"] == ["loss"]
     assert [(e.step, e.value) for e in acc.Scalars("loss")] == [(i, np.float32(1 / (i + 1))) for i in range(5)]
     [chw], [hwc] = acc.Images("chw"), acc.Images("hwc")
@@ -271,6 +276,10 @@ def test_figure(tmp_path):
         assert not plt.fignum_exists(figs[1].number)
         trees.append(_tree(root))
     assert trees[1] == trees[0]
+    acc = _accumulate(tmp_path / SummaryWriter.__module__)
+    [one], [two] = acc.Images("one"), acc.Images("two")
+    assert (one.step, one.width, one.height) == (0, 80, 60)  # 2 x 1.5 inches at 40 dpi
+    assert (two.step, two.width, two.height) == (1, 2 * 80, 60)  # two figures side by side
 
 
 def _net(lib):
