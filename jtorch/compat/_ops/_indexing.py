@@ -1,13 +1,18 @@
 """``Tensor.__getitem__`` / ``__setitem__``: basic indexing is a view (writes reach the base), advanced
 indexing (integer tensors, lists) gathers and scatters; boolean masks sync to learn their size when
 the result's shape depends on them, as PyTorch does on an accelerator.
+
+Python ints and slice starts in a basic index are runtime values: ``x[i]`` and ``x[i:i + n]`` read a box
+``lax.dynamic_slice`` whose starts are one int64 leaf, so a loop over ``i`` compiles once. The view still
+records its static index, which replays it after a write to its base and writes through it.
 """
 from __future__ import annotations
 
 import jax.numpy as jnp
 import numpy as np
+from jax import lax
 
-from .. import _tensor, engine
+from .. import _grad_mode, _tensor, engine
 from .._tensor import Tensor, call, view
 from ..engine import Op
 from ._convert import SCALARS, as_node
@@ -36,9 +41,69 @@ def _set(x, value, *arrays, index):
 
 
 _BASIC = Op("index", _get, "SliceBackward0", saves=False)
-_tensor.WRITE_OPS[_BASIC] = Op("index_write", _set, "CopySlices")
+_tensor.WRITE_OPS[_BASIC] = Op("index_write", _set, "torch::autograd::CopySlices")
 _GATHER = Op("index", _get, "IndexBackward0")
 _SCATTER = Op("index_put", _set, "IndexPutBackward0")
+
+
+def _box_starts(box, starts):
+    dynamic = iter(range(starts.shape[0]))
+    return [starts[next(dynamic)] if lo is None else lo for lo, _ in box]
+
+
+def _box_get(x, starts, *, box, shape):
+    return lax.dynamic_slice(x, _box_starts(box, starts), [n for _, n in box]).reshape(shape)
+
+
+def _box_set(x, value, starts, *, box, shape):
+    sizes = [n for _, n in box]
+    if value.ndim > len(shape):  # PyTorch drops leading size-1 dims of the value
+        value = value.reshape(value.shape[value.ndim - len(shape):])
+    value = jnp.broadcast_to(value.astype(x.dtype), shape).reshape(sizes)
+    return lax.dynamic_update_slice(x, value, _box_starts(box, starts))
+
+
+_BOX = {name: Op("index", _box_get, name, saves=False)
+        for name in ("SelectBackward0", "SliceBackward0", "UnsqueezeBackward0")}
+_BOX_SET = Op("index_write", _box_set, "torch::autograd::CopySlices")
+
+
+def _box(static: tuple, shape: tuple) -> tuple | None:
+    """A basic index whose slices have step 1 as a box: ``(static, start leaf, grad name)`` where static
+    holds per-dim ``(start or None when runtime, size)`` and the result shape; None when it has no runtime
+    start (or a stepped slice), so the plain static view is as cheap. The grad name is PyTorch's for the
+    last step it takes (full slices are no step)."""
+    box, starts, out, dim, last = [], [], [], 0, "SliceBackward0"
+    n_used = sum(e[0] in "is" for e in static)
+    for e in static:
+        kind = e[0]
+        if kind == "e":
+            for _ in range(len(shape) - n_used):
+                box.append((0, shape[dim]))
+                out.append(shape[dim])
+                dim += 1
+        elif kind == "n":
+            out.append(1)
+            last = "UnsqueezeBackward0"
+        elif kind == "i":
+            box.append((None, 1))
+            starts.append(e[1])
+            dim, last = dim + 1, "SelectBackward0"
+        else:
+            if e[3] not in (None, 1):
+                return None
+            lo, hi, _ = slice(e[1], e[2]).indices(shape[dim])
+            size = max(hi - lo, 0)
+            box.append((0, size) if e[1] is None else (None, size))
+            starts += [] if e[1] is None else [lo]
+            out.append(size)
+            dim, last = dim + 1, last if size == shape[dim] and lo == 0 else "SliceBackward0"
+    if not starts:
+        return None
+    box += [(0, n) for n in shape[dim:]]
+    out += shape[dim:]
+    leaf = engine.constant(np.asarray(starts, np.int64))
+    return (("box", tuple(box)), ("shape", tuple(out))), leaf, last
 
 
 def _normalize(t: Tensor, idx) -> tuple[tuple, list[Tensor]]:
@@ -107,17 +172,37 @@ def _from_np(a: np.ndarray) -> Tensor:
 
 def getitem(self: Tensor, idx) -> Tensor:
     static, arrays = _normalize(self, idx)
-    if not arrays:
+    if arrays:
+        return call(_GATHER, (self, *arrays), (("index", static),))
+    box = _box(static, tuple(self.shape))
+    if box is None:
         return view(self, _BASIC, (("index", static),))
-    return call(_GATHER, (self, *arrays), (("index", static),))
+    return _box_view(self, static, *box)
+
+
+def _box_view(base: Tensor, static: tuple, box_static: tuple, starts, grad_name: str) -> Tensor:
+    """``view(base, _BASIC, static)`` whose value is read by the runtime-start box op."""
+    node = engine.apply(_BOX[grad_name], (base._node, starts), box_static)
+    node.requires_grad = (_grad_mode._State.enabled and base._node.requires_grad
+                          and _tensor._is_float(node.dtype))
+    root = base if base._base is None else base._base
+    chain = (base._view if base._base is not None else ()) + ((_BASIC, (("index", static),)),)
+    t = object.__new__(Tensor)
+    t._init_handle(node, root, chain)
+    engine.maybe_sync()
+    return t
 
 
 def setitem(self: Tensor, idx, value) -> None:
     static, arrays = _normalize(self, idx)
     dt = self._node.dtype
     vnode = as_node(value, dt) if isinstance(value, (Tensor, *SCALARS)) else _index_tensor(value)._node
-    op = _tensor.WRITE_OPS[_BASIC] if not arrays else _SCATTER
-    result = call(op, (self, vnode, *arrays), (("index", static),))
+    box = None if arrays else _box(static, tuple(self.shape))
+    if box is not None:
+        result = call(_BOX_SET, (self, vnode, box[1]), box[0])
+    else:
+        op = _tensor.WRITE_OPS[_BASIC] if not arrays else _SCATTER
+        result = call(op, (self, vnode, *arrays), (("index", static),))
     inplace(self, result, "setitem")
 
 

@@ -17,7 +17,7 @@ from ._registry import dims, register
 
 def _view_op(name: str, fwd, write, grad_name: str) -> Op:
     op = Op(name, fwd, grad_name, saves=False)
-    _tensor.WRITE_OPS[op] = Op(name + "_write", write, "CopySlices")
+    _tensor.WRITE_OPS[op] = Op(name + "_write", write, "torch::autograd::CopySlices")
     return op
 
 

@@ -1,0 +1,95 @@
+"""Basic indexing against PyTorch: values, grads, grad_fn names, view semantics, errors, and that Python
+ints / slice starts are runtime values (a loop over the index compiles once)."""
+import numpy as np
+import pytest
+import torch as real
+
+import jtorch.compat as torch
+from jtorch.compat import engine
+
+from _compare import compare
+
+A = np.arange(60, dtype=np.float32).reshape(3, 4, 5)
+
+READS = [
+    lambda x: x[1], lambda x: x[-1], lambda x: x[0, 1:], lambda x: x[1:3, 0], lambda x: x[..., 2],
+    lambda x: x[None, 1, :, 2:4], lambda x: x[1, ...], lambda x: x[:, 0], lambda x: x[0, :], lambda x: x[1:],
+    lambda x: x[:2], lambda x: x[5:], lambda x: x[-2:9], lambda x: x[2, 3, 4], lambda x: x[0:-1, None],
+    lambda x: x[1, ::2], lambda x: x[1][2][3], lambda x: x[torch_index(x), 1:3],
+]
+
+
+def torch_index(x):
+    return (real if isinstance(x, real.Tensor) else torch).tensor([2, 0])
+
+
+@pytest.mark.parametrize("k", range(len(READS)))
+def test_read_matches_torch(k):
+    compare(lambda lib, x: READS[k](x), A)
+
+
+@pytest.mark.parametrize("index", [(0,), (-1, 2), (slice(1, 3),), (slice(1, None), 0), (Ellipsis, 4)])
+def test_write_matches_torch(index):
+    def fn(lib, x, v):
+        y = x * 1
+        y[index] = v.sum() if y[index].dim() == 0 else v[: y[index].shape[-1]]
+        return y
+
+    compare(fn, A, np.linspace(-1, 1, 5).astype(np.float32))
+
+
+def test_int_index_loop_compiles_once():
+    x = torch.tensor(A)
+    engine.sync()
+    engine.reset_stats()
+    got = [x[i].numpy() for i in range(-3, 3)] + [x[1, i].numpy() for i in range(-4, 4)]
+    assert engine.stats()["compilations"] == 2
+    want = [A[i] for i in range(-3, 3)] + [A[1, i] for i in range(-4, 4)]
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+
+
+def test_slice_start_loop_compiles_once():
+    x = torch.tensor(np.arange(40.0, dtype=np.float32))
+    engine.sync()
+    engine.reset_stats()
+    for i in range(0, 32, 4):
+        np.testing.assert_array_equal(x[i:i + 8].numpy(), np.arange(i, i + 8, dtype=np.float32))
+    assert engine.stats()["compilations"] == 1
+
+
+def test_int_write_loop_compiles_once():
+    x, want = torch.zeros(20, 3), real.zeros(20, 3)
+    engine.sync()
+    engine.reset_stats()
+    for i in range(20):
+        x[i] = float(i)
+        want[i] = float(i)
+        x.sum().item()
+    assert engine.stats()["compilations"] == 1
+    np.testing.assert_array_equal(x.numpy(), want.numpy())
+
+
+def test_views_share_storage():
+    for lib in (real, torch):
+        x = lib.tensor(A.copy())
+        row = x[1]
+        row.add_(1)                  # a write through the view reaches the base
+        x[2][3] = -5                 # chained views
+        x.mul_(2)                    # a write to the base reaches the view
+        x[0, 1:3] += 10
+        if lib is real:
+            want = (x.numpy().copy(), row.numpy().copy())
+    np.testing.assert_array_equal(x.numpy(), want[0])
+    np.testing.assert_array_equal(row.numpy(), want[1])
+
+
+@pytest.mark.parametrize("index", [3, -4, (0, 4), (0, 0, -6)])
+def test_out_of_range_int_raises_index_error(index):
+    with pytest.raises(IndexError) as want:
+        real.tensor(A)[index]
+    with pytest.raises(IndexError, match="out of bounds") as got:
+        torch.tensor(A)[index]
+    assert str(got.value) == str(want.value)
+    with pytest.raises(IndexError):
+        torch.tensor(A)[index] = 1.0
