@@ -60,9 +60,9 @@ def _roots_and_cots(tensors, grad_tensors) -> tuple[list[Node], list[Node]]:
     return roots, cots
 
 
-def _free(roots: list[Node]) -> None:
-    """Releases what PyTorch's backward releases: the graph of ops that saved tensors."""
-    inner, _ = collect(roots)
+def _free(inner: list[Node]) -> None:
+    """Releases what PyTorch's backward releases: the graph of ops that saved tensors (a node still
+    pending keeps its inputs until a sync computes it)."""
     for n in inner:
         if n.op.saves:
             n.freed = True
@@ -78,6 +78,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     roots, cots = _roots_and_cots(tensors, grad_tensors)
     retain_graph = create_graph if retain_graph is None else retain_graph
     inner, leaves = collect(roots)
+    engine.settle(inner)
     # Targets are the leaf nodes the graph recorded, not the leaves' current nodes: a leaf written in
     # place under no_grad after the forward still receives its gradient, as in PyTorch.
     by_owner = [(leaf.leaf(), leaf) for leaf in leaves]
@@ -97,9 +98,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             for owner, g in zip(owners, grads):
                 if g is not None:
                     _accumulate(owner, g, create_graph)
-    engine.sync()
+    engine.owe_backward_sync()
     if not retain_graph:
-        _free(roots)
+        _free(inner)
 
 
 def _accumulate(owner: Tensor, g: Node, create_graph: bool) -> None:
@@ -126,6 +127,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     roots, cots = _roots_and_cots(outputs, grad_outputs)
     retain_graph = create_graph if retain_graph is None else retain_graph
     inner, leaves = collect(roots)
+    engine.settle(inner)
     reached = {id(n) for n in inner} | {id(n) for n in leaves}
     used = [t for t in inputs if id(t._node) in reached]
     if len(used) != len(inputs) and not (allow_unused or materialize_grads):
@@ -143,9 +145,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             out.append(_zeros_like(t) if materialize_grads else None)
         else:
             out.append(wrap(g))
-    engine.sync()
+    engine.owe_backward_sync()
     if not retain_graph:
-        _free(roots)
+        _free(inner)
     return tuple(out)
 
 

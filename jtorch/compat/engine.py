@@ -1,8 +1,11 @@
 """The lazy graph engine under every facade Tensor.
 
 An op builds a :class:`Node` (its output shape and dtype come from a cached ``jax.eval_shape``) and runs
-nothing. A sync (reading a value, the end of ``backward`` or ``optimizer.step``, the pending-graph cap, or
-:func:`sync`) computes every pending node still held by a live tensor with **one** jitted executable.
+nothing. A sync (reading a value, the end of ``optimizer.step``, the pending-graph cap, or :func:`sync`) computes
+every pending node still held by a live tensor with **one** jitted executable. ``backward`` is not a sync:
+it adds the gradient nodes, so forward, backward and the optimizer update of a step compile into one
+executable. A loop without an optimizer (``w.data -= lr * w.grad``) is cut by the next ``backward``, which
+first computes what the previous one left pending (:func:`settle`), so steps never chain into one graph.
 Executables are cached by the canonical structure of the pending graph (op identities, static arguments,
 wiring, and leaf shapes/dtypes), so a training loop compiles on its first iterations and never again.
 
@@ -13,14 +16,14 @@ from __future__ import annotations
 import itertools
 import sys
 import weakref
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Collection, Iterable
 
 import jax
 import numpy as np
 
 from . import _config
 
-__all__ = ["Op", "Node", "stats", "reset_stats", "sync", "set_eager"]
+__all__ = ["Op", "Node", "stats", "reset_stats", "sync", "set_eager", "settle", "owe_backward_sync"]
 
 
 class Op:
@@ -120,6 +123,7 @@ class _Stats:
 
 _stats = _Stats()
 _pending_since_sync = 0
+_backward_owed = False  # a backward built gradient nodes and no sync has run since
 
 
 def stats() -> dict[str, int]:
@@ -226,16 +230,34 @@ def _explain(ops: tuple, leaves: tuple, outputs: tuple) -> str:
     return f"new set of outputs: expected={best[2]} != got={outputs}"
 
 
-def sync(extra: Iterable[Node] = ()) -> None:
-    """Computes every pending node held by a live tensor (and ``extra``) with one cached executable.
+def owe_backward_sync() -> None:
+    """Marks gradient nodes left pending by ``backward`` (see :func:`settle`)."""
+    global _backward_owed
+    _backward_owed = True
+
+
+def settle(graph: Iterable[Node]) -> None:
+    """Called by ``backward`` before it builds gradients: if the previous backward's nodes are still
+    pending, computes every pending live node except those of ``graph`` (the forward about to be
+    differentiated), so that a loop that never syncs runs one step per executable, not a growing chain."""
+    if _backward_owed:
+        sync(skip={id(n) for n in graph})
+
+
+def sync(extra: Iterable[Node] = (), skip: Collection[int] = ()) -> None:
+    """Computes every pending node held by a live tensor (and ``extra``) with one cached executable;
+    live nodes whose ``id`` is in ``skip`` are left pending unless another root needs them.
 
     If that fails, each root is retried alone so that only the failing ones keep the error (re-raised
     whenever they are read) and later syncs go on without them; the first error propagates.
     """
-    global _pending_since_sync
+    global _pending_since_sync, _backward_owed
     roots = live.nodes()
+    if skip:
+        roots = [n for n in roots if id(n) not in skip]
     roots.extend(n for n in extra if n.value is None and n.error is None)
     _pending_since_sync = 0
+    _backward_owed = False
     for n in extra:
         if n.error is not None:
             raise n.error
@@ -294,6 +316,8 @@ def _compute(roots: list[Node]) -> None:
         if not node.requires_grad or node.leaf is not None:
             # Nothing can backpropagate through it: drop the inputs so old graphs can be freed.
             node.op, node.inputs = None, ()
+        elif node.freed:  # released by a backward while pending: keep the op for `grad_fn`
+            node.inputs = ()
 
 
 def value(node: Node):

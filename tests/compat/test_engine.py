@@ -122,3 +122,82 @@ def test_a_failing_node_does_not_poison_later_syncs():
     with pytest.raises(ValueError, match="boom"):
         bad.tolist()
     assert (a * 5).tolist() == [5.0, 5.0, 5.0]
+
+
+def _linear_mse_loop(lib, opt_name: str, steps: int, step_hook=None):
+    rng = np.random.default_rng(1)
+    model = lib.nn.Linear(6, 3)
+    model.load_state_dict({"weight": lib.tensor(rng.standard_normal((3, 6)).astype(np.float32) * 0.3),
+                           "bias": lib.tensor(rng.standard_normal(3).astype(np.float32) * 0.3)})
+    opt = getattr(lib.optim, opt_name)(model.parameters(), lr=0.05)
+    x = lib.tensor(rng.standard_normal((8, 6)).astype(np.float32))
+    y = lib.tensor(rng.standard_normal((8, 3)).astype(np.float32))
+    losses = []
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = lib.nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        if step_hook is not None:
+            step_hook()
+        losses.append(loss)
+    return [loss.item() for loss in losses], model
+
+
+@pytest.mark.parametrize("opt_name", ["SGD", "Adam"])
+def test_training_step_is_one_execution(opt_name):
+    """backward() is not a sync: forward, backward and the update run as ONE executable per step."""
+    counts = []
+    _linear_mse_loop(torch, opt_name, 3)  # warm-up
+    engine.reset_stats()
+    _linear_mse_loop(torch, opt_name, 20, lambda: counts.append(engine.stats()["executions"]))
+    assert engine.stats()["compilations"] == 0
+    assert np.diff(counts).tolist() == [1] * 19
+
+
+@pytest.mark.parametrize("opt_name", ["SGD", "Adam"])
+def test_training_loop_matches_pytorch_optimizers(opt_name):
+    import torch as real
+    want, ref = _linear_mse_loop(real, opt_name, 5)
+    got, model = _linear_mse_loop(torch, opt_name, 5)
+    np.testing.assert_allclose(got, want, rtol=1e-5)
+    np.testing.assert_allclose(model.weight.detach().numpy(), ref.weight.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_backward_then_read_grad():
+    import torch as real
+    got, want = [], []
+    for lib, out in ((torch, got), (real, want)):
+        w = lib.tensor([[0.5, -1.0], [2.0, 0.25]], requires_grad=True)
+        x = lib.tensor([1.0, 3.0])
+        (w @ x).exp().sum().backward()
+        out.append(w.grad.tolist())
+        (w * w).sum().backward()  # accumulates into the pending grad
+        out.append(w.grad.tolist())
+        out.append(lib.autograd.grad((w ** 3).sum(), w)[0].tolist())
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_backward_alone_does_not_chain_steps():
+    """A loop that never reads a value: each backward first computes what the last one left pending."""
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    for _ in range(3):  # warm-up
+        (w * w).sum().backward()
+        w.data -= 0.1 * w.grad.data
+        w.grad.data.zero_()
+    engine.reset_stats()
+    for _ in range(10):
+        (w * w).sum().backward()
+        w.data -= 0.1 * w.grad.data
+        w.grad.data.zero_()
+    assert engine.stats()["executions"] == 10 and engine.stats()["compilations"] == 0  # one per backward
+    np.testing.assert_allclose(w.tolist(), np.array([1.0, 2.0]) * 0.8 ** 13, rtol=1e-5)
+
+
+def test_second_backward_through_a_pending_freed_graph_raises():
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    loss = (w.exp() * w).sum()
+    loss.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        loss.backward()
+    assert loss.grad_fn is not None and w.grad is not None

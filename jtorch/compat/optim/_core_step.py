@@ -59,13 +59,26 @@ def _group_step(params, grads, states, hyper, *, factory, flags, hidden_step):
 _step_op = lift(_group_step, name="optimizer_step", differentiable=False)
 
 
-def _leaf(value) -> Tensor | Any:
-    """A hyper-parameter as a runtime leaf (float64 scalar: one dtype whatever the Python type)."""
+def _leaf(value, dtype) -> Tensor | Any:
+    """A hyper-parameter as a runtime leaf of the group's scalar dtype (one dtype whatever the Python type)."""
     if isinstance(value, Tensor):
         return value
     if isinstance(value, (tuple, list)):
-        return tuple(_leaf(v) for v in value)
-    return wrap(engine.constant(np.asarray(value, np.float64)))
+        return tuple(_leaf(v, dtype) for v in value)
+    return wrap(engine.constant(np.asarray(value, dtype)))
+
+
+#: Factories whose PyTorch rule computes per-step scalars in Python floats that float32 cannot match
+#: (RAdam's rectification term).
+_WIDE_SCALARS = frozenset({"radam"})
+
+
+def _scalar_dtype(factory: str, params: list[Tensor]) -> type:
+    """float32 for a group of float32 (or complex64) parameters, as PyTorch's float32 kernels compute with
+    float32 scalars; otherwise float64. Float64 scalars would widen every float32 update element
+    (MLP + Adam: its fused step executable 1.00 -> 0.84 ms)."""
+    narrow = factory not in _WIDE_SCALARS and all(p._node.dtype in (np.float32, np.complex64) for p in params)
+    return np.float32 if narrow else np.float64
 
 
 class CoreOptimizer(Optimizer):
@@ -111,7 +124,8 @@ class CoreOptimizer(Optimizer):
         if not params:
             return
         runtime, flags = self._split(group)
-        hyper = {k: _leaf(v) for k, v in runtime.items()}
+        dtype = _scalar_dtype(self._factory, params)
+        hyper = {k: _leaf(v, dtype) for k, v in runtime.items()}
         states = [self.state[p] if self.state.get(p) else None for p in params]
         new_params, new_states = _step_op(params, [p.grad for p in params], states, hyper,
                                           factory=self._factory, flags=tuple(flags.items()),
