@@ -102,7 +102,8 @@ REFUSED = [
 DIFFERENTIATED = ["F.mse_loss(x, t)", "F.l1_loss(x, t)", "F.smooth_l1_loss(x, t)", "F.huber_loss(x, t)",
                   "F.binary_cross_entropy(x.sigmoid(), t.sigmoid())", "F.kl_div(x.log_softmax(1), t.softmax(1))",
                   "F.cross_entropy(x, t.softmax(1), weight=w)", "F.poisson_nll_loss(x, t.abs())",
-                  "F.multilabel_soft_margin_loss(x, t.sigmoid(), weight=w)", "F.gaussian_nll_loss(x, t, w.abs().expand(4, 3))"]
+                  "F.multilabel_soft_margin_loss(x, t.sigmoid(), weight=w)",
+                  "F.gaussian_nll_loss(x, t, w.abs().expand(4, 3))"]
 
 
 def _xtw(lib, grad):

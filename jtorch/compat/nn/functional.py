@@ -58,14 +58,15 @@ def _refusing_grad(fn, kernel: str, names: tuple[str, ...]):
 
     @functools.wraps(fn)
     def checked(*args, **kwargs):
-        if _grad_mode._State.enabled:
-            bound = sig.bind_partial(*args, **kwargs).arguments
-            class_targets = not (isinstance(bound.get("target"), Tensor) and bound["target"].is_floating_point())
-            for name in names:
-                value = bound.get(name)
-                if isinstance(value, Tensor) and value.requires_grad and (fn.__name__ != "cross_entropy" or class_targets):
-                    raise RuntimeError(f"The function '{kernel}' is not differentiable with respect to argument "
-                                       f"'{name}'. This input cannot have requires_grad True.")
+        bound = sig.bind_partial(*args, **kwargs).arguments if _grad_mode._State.enabled else {}
+        target = bound.get("target")
+        if kernel == "nll_loss_forward" and isinstance(target, Tensor) and target.is_floating_point():
+            bound = {}  # cross_entropy with probability targets: a composite that differentiates weight
+        for name in names:
+            value = bound.get(name)
+            if isinstance(value, Tensor) and value.requires_grad:
+                raise RuntimeError(f"The function '{kernel}' is not differentiable with respect to argument "
+                                   f"'{name}'. This input cannot have requires_grad True.")
         return fn(*args, **kwargs)
 
     return checked
