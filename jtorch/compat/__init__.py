@@ -45,7 +45,7 @@ def numel(input) -> "int":
 
 from . import nn  # noqa: E402  (torch.nn.Module without `import torch.nn`, as in PyTorch)
 from . import utils  # noqa: E402  (torch.utils.data without `import torch.utils.data`, as in PyTorch)
-from . import accelerator, backends, cuda  # noqa: E402
+from . import accelerator, backends, cuda, hub  # noqa: E402
 
 globals().update(_legacy_classes())
 strided = "torch.strided"

@@ -4,6 +4,7 @@ import collections
 import io
 import os
 import pickle
+import re
 import zipfile
 
 import numpy as np
@@ -248,3 +249,77 @@ def test_deepcopy_of_non_leaf_refused_and_grad_copied():
         y = __import__("copy").deepcopy(x)
         assert y.grad.tolist() == [3.0, 3.0] and y.grad is not x.grad
         assert _pickle_round_trip(x * 2).requires_grad  # pickling a non-leaf is allowed: a leaf comes back
+
+# ---------------------------------------------------------------------------------------------- torch.hub
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A checkpoint saved by PyTorch, served over HTTP on 127.0.0.1: (url, state dict, sha256 hex)."""
+    import functools
+    import hashlib
+    import http.server
+    import threading
+    root = tmp_path / "www"
+    root.mkdir()
+    state = collections.OrderedDict(w=torch.arange(6.0).reshape(2, 3), steps=torch.tensor(7))
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    digest = hashlib.sha256(buf.getvalue()).hexdigest()
+    (root / f"tiny-{digest[:8]}.pth").write_bytes(buf.getvalue())
+    (root / "tiny-00000000.pth").write_bytes(buf.getvalue())
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", state, digest
+    server.shutdown()
+    server.server_close()
+
+
+def test_hub_downloads_into_torch_home_as_torch(served, tmp_path, monkeypatch, capsys):
+    base, state, digest = served
+    got = []
+    for lib, label in ((torch, "ref"), (jt, "ours")):
+        home = tmp_path / label
+        monkeypatch.setenv("TORCH_HOME", str(home))
+        assert lib.hub.get_dir() == str(home / "hub")
+        url = f"{base}tiny-{digest[:8]}.pth"
+        sd = lib.hub.load_state_dict_from_url(url, progress=False, check_hash=True)
+        again = lib.hub.load_state_dict_from_url(url, progress=False)  # cached: no second download
+        named = lib.hub.load_state_dict_from_url(url, model_dir=str(home / "m"), file_name="renamed.pt",
+                                                 progress=False, weights_only=True)
+        values = [(k, str(v.dtype), v.tolist()) for d in (sd, again, named) for k, v in d.items()]
+        got.append((capsys.readouterr().out.replace(str(home), "HOME"),
+                    sorted(os.listdir(home / "hub" / "checkpoints")), os.listdir(home / "m"), values))
+    assert got[1] == got[0]
+    assert got[0][1] == [f"tiny-{digest[:8]}.pth"] and "Downloading: " in got[0][0]
+
+
+def test_hub_set_dir_and_hash_mismatch(served, tmp_path):
+    base, _, _ = served
+    for lib in (torch, jt):
+        old = lib.hub._hub_dir
+        try:
+            lib.hub.set_dir(str(tmp_path / lib.__name__))
+            assert lib.hub.get_dir() == str(tmp_path / lib.__name__)
+            with pytest.raises(RuntimeError, match=r'^invalid hash value \(expected "00000000", got "[0-9a-f]{64}"\)$'):
+                lib.hub.load_state_dict_from_url(f"{base}tiny-00000000.pth", progress=False, check_hash=True)
+            assert os.listdir(tmp_path / lib.__name__ / "checkpoints") == []  # no partial or bad file left
+        finally:
+            lib.hub._hub_dir = old
+
+
+def test_hub_offline_error_names_the_path_and_repositories_unsupported(tmp_path, monkeypatch):
+    import socket
+    with socket.socket() as s:  # a port nothing listens on: connection refused, as offline
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    where = str(tmp_path / "hub" / "checkpoints" / "resnet18-f37072fd.pth")
+    with pytest.raises(RuntimeError, match=re.escape(where)):
+        jt.hub.load_state_dict_from_url(f"http://127.0.0.1:{port}/resnet18-f37072fd.pth", progress=False)
+    assert os.listdir(tmp_path / "hub" / "checkpoints") == []
+    for fn in (jt.hub.load, jt.hub.list, jt.hub.help):
+        with pytest.raises(NotImplementedError, match=rf"^torch\.hub\.{fn.__name__} is not supported by jtorch"):
+            fn("pytorch/vision", "resnet18")

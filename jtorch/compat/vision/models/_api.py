@@ -1,35 +1,24 @@
 """Pretrained weights and the model registry: ``Weights``, ``WeightsEnum``, ``get_model``, ``list_models``.
 
-A weights enum member names torchvision's checkpoint URL; ``get_state_dict`` reads
-``$TORCH_HOME/hub/checkpoints/<file name of the URL>`` with ``torch.load`` (PyTorch's zip format, so
-torchvision's own files load unchanged), downloading it first when it is missing. Downloads go to a temporary
-file that is renamed once complete and its SHA-256 prefix (the ``-<hash>.pth`` in the name) checked, as
-``torch.hub`` does; offline, the error names the path where the file should be put.
+A weights enum member names torchvision's checkpoint URL; ``get_state_dict`` is
+``torch.hub.load_state_dict_from_url`` of it (``$TORCH_HOME/hub/checkpoints/<file name of the URL>``, PyTorch's
+zip format, so torchvision's own files load unchanged), downloading it first when it is missing.
 """
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import importlib
 import inspect
-import os
-import re
-import shutil
-import sys
 import typing
-import urllib.error
-import urllib.parse
-import urllib.request
-import uuid
 from dataclasses import dataclass
 from enum import Enum
 from functools import partial
 from typing import Any, Callable
 
+from ...hub import load_state_dict_from_url
+
 __all__ = ["Weights", "WeightsEnum", "get_model", "get_model_builder", "get_model_weights", "get_weight",
            "list_models", "load_state_dict_from_url", "register_model"]
-
-_HASH_REGEX = re.compile(r"-([a-f0-9]*)\.")
 
 
 @dataclass
@@ -64,6 +53,9 @@ class WeightsEnum(Enum):
         return obj
 
     def get_state_dict(self, *args: Any, **kwargs: Any) -> dict:
+        """The checkpoint's state dict. Unlike torchvision, ``weights_only`` defaults to True: a state dict
+        needs nothing else, and the allow-list unpickler cannot run code from a tampered download."""
+        kwargs.setdefault("weights_only", True)
         return load_state_dict_from_url(self.url, *args, **kwargs)
 
     def __repr__(self) -> str:
@@ -80,59 +72,6 @@ class WeightsEnum(Enum):
     @property
     def meta(self) -> dict[str, Any]:
         return self.value.meta
-
-# ------------------------------------------------------------------------------------------- loading
-
-
-def _hub_dir() -> str:
-    """``torch.hub.get_dir()``: ``$TORCH_HOME/hub``, TORCH_HOME defaulting to ``$XDG_CACHE_HOME/torch``."""
-    cache = os.getenv("XDG_CACHE_HOME", "~/.cache")
-    return os.path.join(os.path.expanduser(os.getenv("TORCH_HOME", os.path.join(cache, "torch"))), "hub")
-
-
-def download_url_to_file(url: str, dst: str, hash_prefix: str | None = None, progress: bool = True) -> None:
-    """Downloads ``url`` to ``dst`` through a temporary file, so a broken download never looks complete."""
-    dst = os.path.expanduser(dst)
-    tmp = f"{dst}.{uuid.uuid4().hex}.partial"
-    sha256 = hashlib.sha256()
-    try:
-        request = urllib.request.Request(url, headers={"User-Agent": "torch.hub"})
-        with urllib.request.urlopen(request) as src, open(tmp, "wb") as f:
-            total, done = int(src.headers.get("Content-Length") or 0), 0
-            while chunk := src.read(1 << 20):
-                f.write(chunk)
-                sha256.update(chunk)
-                done += len(chunk)
-                if progress and total:
-                    sys.stderr.write(f"\r{100 * done // total}% of {total / 2**20:.1f} MiB")
-            if progress and total:
-                sys.stderr.write("\n")
-        if hash_prefix is not None and sha256.hexdigest()[:len(hash_prefix)] != hash_prefix:
-            raise RuntimeError(f'invalid hash value (expected "{hash_prefix}", got "{sha256.hexdigest()}")')
-        shutil.move(tmp, dst)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
-def load_state_dict_from_url(url: str, model_dir: str | None = None, map_location: Any = None,
-                             progress: bool = True, check_hash: bool = False, file_name: str | None = None,
-                             weights_only: bool = False) -> dict[str, Any]:
-    """``torch.hub.load_state_dict_from_url``: the cached checkpoint, downloaded into ``model_dir`` if missing."""
-    from ... import serialization
-    model_dir = os.path.join(_hub_dir(), "checkpoints") if model_dir is None else model_dir
-    os.makedirs(model_dir, exist_ok=True)
-    cached_file = os.path.join(model_dir, file_name or os.path.basename(urllib.parse.urlparse(url).path))
-    if not os.path.exists(cached_file):
-        sys.stderr.write(f'Downloading: "{url}" to {cached_file}\n')
-        match = _HASH_REGEX.search(os.path.basename(cached_file)) if check_hash else None
-        try:
-            download_url_to_file(url, cached_file, match.group(1) if match else None, progress=progress)
-        except (urllib.error.URLError, OSError) as e:
-            raise RuntimeError(f"Could not download {url} ({e}). Without network access, download the file "
-                               f"elsewhere and put it at {cached_file} (the directory is $TORCH_HOME/hub/"
-                               "checkpoints, TORCH_HOME defaulting to ~/.cache/torch).") from e
-    return serialization.load(cached_file, map_location=map_location, weights_only=weights_only)
 
 # ------------------------------------------------------------------------------------------ registry
 

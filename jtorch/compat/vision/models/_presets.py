@@ -4,8 +4,6 @@ torchvision keeps it in ``transforms/_presets.py``; it lives here because only t
 """
 from __future__ import annotations
 
-from functools import partial
-
 from ... import float32
 from ..._tensor import Tensor
 from ...nn import Module
@@ -39,18 +37,3 @@ class ImageClassification(Module):
     def __repr__(self) -> str:
         return (f"{self.__class__.__name__}(\n    crop_size={self.crop_size}\n    resize_size={self.resize_size}\n"
                 f"    mean={self.mean}\n    std={self.std}\n    interpolation={self.interpolation}\n)")
-
-
-def _imagenet_weights(url: str, *, num_params: int, min_size: tuple[int, int], acc1: float, acc5: float,
-                      preset: dict | None = None, **meta):
-    """A torchvision ImageNet-1K checkpoint: 224 crop, ImageNet mean/std, top-1/top-5 accuracy in ``_metrics``.
-
-    ``preset``: other :class:`ImageClassification` arguments (``resize_size=232``). ``meta`` has no
-    ``"categories"`` list (the 1000 ImageNet class names are not bundled), so ``_utils._build`` takes
-    ``_IMAGENET_NUM_CLASSES`` classes where torchvision takes ``len(meta["categories"])``.
-    """
-    from ._api import Weights
-    return Weights(url=url, transforms=partial(ImageClassification, crop_size=224, **preset or {}),
-                   meta={"num_params": num_params, "min_size": min_size,
-                         "_metrics": {"ImageNet-1K": {"acc@1": acc1, "acc@5": acc5}}, **meta})
-

@@ -5,7 +5,7 @@ from functools import partial
 
 from ... import flatten, nn
 from ._api import WeightsEnum
-from ._presets import _imagenet_weights
+from ._weights import weights_enum
 from ._utils import _build, _builder
 
 __all__ = ["AlexNet", "AlexNet_Weights", "alexnet"]
@@ -46,10 +46,7 @@ class AlexNet(nn.Module):
         return self.classifier(flatten(self.avgpool(self.features(x)), 1))
 
 
-class AlexNet_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights("https://download.pytorch.org/models/alexnet-owt-7be5be79.pth",
-                                      num_params=61100840, min_size=(63, 63), acc1=56.522, acc5=79.066)
-    DEFAULT = IMAGENET1K_V1
+AlexNet_Weights = weights_enum("AlexNet_Weights", __name__)
 
 
 alexnet = _builder(__name__, "alexnet", AlexNet_Weights, partial(_build, AlexNet),

@@ -10,7 +10,7 @@ from ... import cat, flatten, nn
 from ..._tensor import Tensor
 from ...nn import functional as F
 from ._api import WeightsEnum
-from ._presets import _imagenet_weights
+from ._weights import weights_enum
 from ._utils import _build, _builder
 
 __all__ = ["DenseNet", "DenseNet121_Weights", "DenseNet161_Weights", "DenseNet169_Weights", "DenseNet201_Weights",
@@ -134,32 +134,10 @@ def _densenet(growth_rate: int, block_config: tuple[int, int, int, int], num_ini
                   fix_state_dict=_fix_keys, **kwargs)
 
 
-_URL = "https://download.pytorch.org/models/"
-_META = {"min_size": (29, 29)}
-
-
-class DenseNet121_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "densenet121-a639ec97.pth", num_params=7978856, acc1=74.434,
-                                      acc5=91.972, **_META)
-    DEFAULT = IMAGENET1K_V1
-
-
-class DenseNet161_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "densenet161-8d451a50.pth", num_params=28681000, acc1=77.138,
-                                      acc5=93.56, **_META)
-    DEFAULT = IMAGENET1K_V1
-
-
-class DenseNet169_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "densenet169-b2777c0a.pth", num_params=14149480, acc1=75.6,
-                                      acc5=92.806, **_META)
-    DEFAULT = IMAGENET1K_V1
-
-
-class DenseNet201_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "densenet201-c1103571.pth", num_params=20013928, acc1=76.896,
-                                      acc5=93.37, **_META)
-    DEFAULT = IMAGENET1K_V1
+DenseNet121_Weights = weights_enum("DenseNet121_Weights", __name__)
+DenseNet161_Weights = weights_enum("DenseNet161_Weights", __name__)
+DenseNet169_Weights = weights_enum("DenseNet169_Weights", __name__)
+DenseNet201_Weights = weights_enum("DenseNet201_Weights", __name__)
 
 
 _PAPER = "(`Densely Connected Convolutional Networks <https://arxiv.org/abs/1608.06993>`__)"

@@ -11,7 +11,7 @@ from ... import flatten, nn
 from ..._tensor import Tensor
 from ...nn import functional as F
 from ._api import WeightsEnum
-from ._presets import _imagenet_weights
+from ._weights import weights_enum
 from ._utils import _build, _builder, _make_divisible
 
 __all__ = ["MobileNetV2", "MobileNet_V2_Weights", "mobilenet_v2"]
@@ -129,13 +129,7 @@ class MobileNetV2(nn.Module):
         return self._forward_impl(x)
 
 
-class MobileNet_V2_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights("https://download.pytorch.org/models/mobilenet_v2-b0353104.pth",
-                                      num_params=3504872, min_size=(1, 1), acc1=71.878, acc5=90.286)
-    IMAGENET1K_V2 = _imagenet_weights("https://download.pytorch.org/models/mobilenet_v2-7ebf99e0.pth",
-                                      num_params=3504872, min_size=(1, 1), acc1=72.154, acc5=90.822,
-                                      preset={"resize_size": 232})
-    DEFAULT = IMAGENET1K_V2
+MobileNet_V2_Weights = weights_enum("MobileNet_V2_Weights", __name__)
 
 
 mobilenet_v2 = _builder(__name__, "mobilenet_v2", MobileNet_V2_Weights, partial(_build, MobileNetV2),

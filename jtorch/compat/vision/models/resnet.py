@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from ... import flatten, nn
 from ._api import WeightsEnum
-from ._presets import _imagenet_weights
+from ._weights import weights_enum
 from ._utils import _build, _builder
 
 __all__ = ["ResNet", "ResNet18_Weights", "ResNet34_Weights", "ResNet50_Weights", "ResNet101_Weights",
@@ -164,83 +164,16 @@ def _resnet(block, layers: list[int], weights: WeightsEnum | None, progress: boo
     return _build(partial(ResNet, block, layers), weights, progress, **kwargs)
 
 
-_URL = "https://download.pytorch.org/models/"
-_V1 = {"min_size": (1, 1)}
-_V2 = {"min_size": (1, 1), "preset": {"resize_size": 232}}
-
-
-class ResNet18_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "resnet18-f37072fd.pth", num_params=11689512, acc1=69.758,
-                                      acc5=89.078, **_V1)
-    DEFAULT = IMAGENET1K_V1
-
-
-class ResNet34_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "resnet34-b627a593.pth", num_params=21797672, acc1=73.314,
-                                      acc5=91.42, **_V1)
-    DEFAULT = IMAGENET1K_V1
-
-
-class ResNet50_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "resnet50-0676ba61.pth", num_params=25557032, acc1=76.13,
-                                      acc5=92.862, **_V1)
-    IMAGENET1K_V2 = _imagenet_weights(_URL + "resnet50-11ad3fa6.pth", num_params=25557032, acc1=80.858,
-                                      acc5=95.434, **_V2)
-    DEFAULT = IMAGENET1K_V2
-
-
-class ResNet101_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "resnet101-63fe2227.pth", num_params=44549160, acc1=77.374,
-                                      acc5=93.546, **_V1)
-    IMAGENET1K_V2 = _imagenet_weights(_URL + "resnet101-cd907fc2.pth", num_params=44549160, acc1=81.886,
-                                      acc5=95.78, **_V2)
-    DEFAULT = IMAGENET1K_V2
-
-
-class ResNet152_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "resnet152-394f9c45.pth", num_params=60192808, acc1=78.312,
-                                      acc5=94.046, **_V1)
-    IMAGENET1K_V2 = _imagenet_weights(_URL + "resnet152-f82ba261.pth", num_params=60192808, acc1=82.284,
-                                      acc5=96.002, **_V2)
-    DEFAULT = IMAGENET1K_V2
-
-
-class ResNeXt50_32X4D_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "resnext50_32x4d-7cdf4587.pth", num_params=25028904, acc1=77.618,
-                                      acc5=93.698, **_V1)
-    IMAGENET1K_V2 = _imagenet_weights(_URL + "resnext50_32x4d-1a0047aa.pth", num_params=25028904, acc1=81.198,
-                                      acc5=95.34, **_V2)
-    DEFAULT = IMAGENET1K_V2
-
-
-class ResNeXt101_32X8D_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "resnext101_32x8d-8ba56ff5.pth", num_params=88791336, acc1=79.312,
-                                      acc5=94.526, **_V1)
-    IMAGENET1K_V2 = _imagenet_weights(_URL + "resnext101_32x8d-110c445d.pth", num_params=88791336, acc1=82.834,
-                                      acc5=96.228, **_V2)
-    DEFAULT = IMAGENET1K_V2
-
-
-class ResNeXt101_64X4D_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "resnext101_64x4d-173b62eb.pth", num_params=83455272, acc1=83.246,
-                                      acc5=96.454, **_V2)
-    DEFAULT = IMAGENET1K_V1
-
-
-class Wide_ResNet50_2_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "wide_resnet50_2-95faca4d.pth", num_params=68883240, acc1=78.468,
-                                      acc5=94.086, **_V1)
-    IMAGENET1K_V2 = _imagenet_weights(_URL + "wide_resnet50_2-9ba9bcbe.pth", num_params=68883240, acc1=81.602,
-                                      acc5=95.758, **_V2)
-    DEFAULT = IMAGENET1K_V2
-
-
-class Wide_ResNet101_2_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "wide_resnet101_2-32ee1156.pth", num_params=126886696, acc1=78.848,
-                                      acc5=94.284, **_V1)
-    IMAGENET1K_V2 = _imagenet_weights(_URL + "wide_resnet101_2-d733dc28.pth", num_params=126886696, acc1=82.51,
-                                      acc5=96.02, **_V2)
-    DEFAULT = IMAGENET1K_V2
+ResNet18_Weights = weights_enum("ResNet18_Weights", __name__)
+ResNet34_Weights = weights_enum("ResNet34_Weights", __name__)
+ResNet50_Weights = weights_enum("ResNet50_Weights", __name__)
+ResNet101_Weights = weights_enum("ResNet101_Weights", __name__)
+ResNet152_Weights = weights_enum("ResNet152_Weights", __name__)
+ResNeXt50_32X4D_Weights = weights_enum("ResNeXt50_32X4D_Weights", __name__)
+ResNeXt101_32X8D_Weights = weights_enum("ResNeXt101_32X8D_Weights", __name__)
+ResNeXt101_64X4D_Weights = weights_enum("ResNeXt101_64X4D_Weights", __name__)
+Wide_ResNet50_2_Weights = weights_enum("Wide_ResNet50_2_Weights", __name__)
+Wide_ResNet101_2_Weights = weights_enum("Wide_ResNet101_2_Weights", __name__)
 
 
 _PAPER = "`Deep Residual Learning for Image Recognition <https://arxiv.org/abs/1512.03385>`__"

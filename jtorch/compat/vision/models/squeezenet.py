@@ -5,7 +5,7 @@ from functools import partial
 
 from ... import cat, flatten, nn
 from ._api import WeightsEnum
-from ._presets import _imagenet_weights
+from ._weights import weights_enum
 from ._utils import _build, _builder
 
 __all__ = ["SqueezeNet", "SqueezeNet1_0_Weights", "SqueezeNet1_1_Weights", "squeezenet1_0", "squeezenet1_1"]
@@ -67,19 +67,8 @@ class SqueezeNet(nn.Module):
         return flatten(self.classifier(self.features(x)), 1)
 
 
-_URL = "https://download.pytorch.org/models/"
-
-
-class SqueezeNet1_0_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "squeezenet1_0-b66bff10.pth", num_params=1248424, min_size=(21, 21),
-                                      acc1=58.092, acc5=80.42)
-    DEFAULT = IMAGENET1K_V1
-
-
-class SqueezeNet1_1_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "squeezenet1_1-b8a52dc0.pth", num_params=1235496, min_size=(17, 17),
-                                      acc1=58.178, acc5=80.624)
-    DEFAULT = IMAGENET1K_V1
+SqueezeNet1_0_Weights = weights_enum("SqueezeNet1_0_Weights", __name__)
+SqueezeNet1_1_Weights = weights_enum("SqueezeNet1_1_Weights", __name__)
 
 
 squeezenet1_0 = _builder(__name__, "squeezenet1_0", SqueezeNet1_0_Weights, partial(_build, partial(SqueezeNet, "1_0")),

@@ -6,7 +6,7 @@ from typing import Any
 
 from ... import flatten, nn
 from ._api import WeightsEnum
-from ._presets import _imagenet_weights
+from ._weights import weights_enum
 from ._utils import _build, _builder
 
 __all__ = ["VGG", "VGG11_BN_Weights", "VGG11_Weights", "VGG13_BN_Weights", "VGG13_Weights", "VGG16_BN_Weights",
@@ -77,67 +77,20 @@ def _vgg(cfg: str, batch_norm: bool, weights: WeightsEnum | None, progress: bool
     return _build(partial(VGG, make_layers(cfgs[cfg], batch_norm=batch_norm)), weights, progress, **kwargs)
 
 
-_URL = "https://download.pytorch.org/models/"
-_META = {"min_size": (32, 32)}
+VGG11_Weights = weights_enum("VGG11_Weights", __name__)
+VGG11_BN_Weights = weights_enum("VGG11_BN_Weights", __name__)
+VGG13_Weights = weights_enum("VGG13_Weights", __name__)
+VGG13_BN_Weights = weights_enum("VGG13_BN_Weights", __name__)
+VGG16_Weights = weights_enum("VGG16_Weights", __name__)
+VGG16_BN_Weights = weights_enum("VGG16_BN_Weights", __name__)
+VGG19_Weights = weights_enum("VGG19_Weights", __name__)
+VGG19_BN_Weights = weights_enum("VGG19_BN_Weights", __name__)
 
 
-class VGG11_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "vgg11-8a719046.pth", num_params=132863336, acc1=69.02, acc5=88.628,
-                                      **_META)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG11_BN_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "vgg11_bn-6002323d.pth", num_params=132868840, acc1=70.37,
-                                      acc5=89.81, **_META)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG13_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "vgg13-19584684.pth", num_params=133047848, acc1=69.928, acc5=89.246,
-                                      **_META)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG13_BN_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "vgg13_bn-abd245e5.pth", num_params=133053736, acc1=71.586,
-                                      acc5=90.374, **_META)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG16_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "vgg16-397923af.pth", num_params=138357544, acc1=71.592, acc5=90.382,
-                                      **_META)
-    # Ported from https://github.com/amdegroot/ssd.pytorch: features only, inputs in [0, 255] minus the mean.
-    IMAGENET1K_FEATURES = _imagenet_weights(
-        _URL + "vgg16_features-amdegroot-88682ab5.pth", num_params=138357544, acc1=float("nan"),
-        acc5=float("nan"), categories=None,
-        preset={"mean": (0.48235, 0.45882, 0.40784), "std": (1.0 / 255.0,) * 3}, **_META)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG16_BN_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "vgg16_bn-6c64b313.pth", num_params=138365992, acc1=73.36,
-                                      acc5=91.516, **_META)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG19_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "vgg19-dcbb9e9d.pth", num_params=143667240, acc1=72.376, acc5=90.876,
-                                      **_META)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG19_BN_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _imagenet_weights(_URL + "vgg19_bn-c79401a0.pth", num_params=143678248, acc1=74.218,
-                                      acc5=91.842, **_META)
-    DEFAULT = IMAGENET1K_V1
-
-
-def _register(name: str, weights_enum: type[WeightsEnum], cfg: str, batch_norm: bool):
+def _register(name: str, weights: type[WeightsEnum], cfg: str, batch_norm: bool):
     layers = {"A": 11, "B": 13, "D": 16, "E": 19}[cfg]
     doc = f"VGG-{layers}{' with batch normalization' if batch_norm else ''} (https://arxiv.org/abs/1409.1556)."
-    return _builder(__name__, name, weights_enum, partial(_vgg, cfg, batch_norm), doc)
+    return _builder(__name__, name, weights, partial(_vgg, cfg, batch_norm), doc)
 
 
 vgg11 = _register("vgg11", VGG11_Weights, "A", False)
