@@ -277,3 +277,18 @@ def test_layer_attribute_names_match_torch(expr):
         m = eval(f"lib.nn.{expr}")
         return repr(m), {k: v for k, v in vars(m).items() if not k.startswith("_")}
     _same_in_both(build)
+
+
+def test_state_dict_versions_and_old_batchnorm_checkpoints():
+    def build(lib):
+        m = lib.nn.Sequential(lib.nn.Linear(2, 2), lib.nn.BatchNorm1d(2))
+        sd = m.state_dict()
+        old = OrderedDict((k, v) for k, v in sd.items() if not k.endswith("num_batches_tracked"))
+        r = [dict(sd._metadata), repr(m.load_state_dict(old))]  # no metadata: a pre-0.4.1 checkpoint
+        old._metadata = sd._metadata  # saved at BatchNorm version 2: the buffer is really missing
+        try:
+            m.load_state_dict(old)
+        except RuntimeError as e:
+            r.append(str(e))
+        return r
+    _same_in_both(build)

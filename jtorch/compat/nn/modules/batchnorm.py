@@ -17,6 +17,10 @@ class _NormBase(CoreLayer):
     _grad_name = "NativeBatchNormBackward0"
     _optional = ("weight", "bias")
     _optional_buffers = ("running_mean", "running_var", "num_batches_tracked")
+    _version = 2  # PyTorch's: version 2 added num_batches_tracked
+
+    def _absent_before_version(self, name: str, version: int | None) -> bool:
+        return name == "num_batches_tracked" and (version is None or version < 2)
 
     def extra_repr(self) -> str:
         return ("{num_features}, eps={eps}, momentum={momentum}, affine={affine}, "

@@ -281,6 +281,9 @@ class Module:
             destination, prefix, keep_vars = (list(args) + [destination, prefix, keep_vars][len(args):])[:3]
         if destination is None:
             destination = OrderedDict()
+            destination._metadata = OrderedDict()
+        if hasattr(destination, "_metadata"):  # per-module versions, read back by load_state_dict (as PyTorch)
+            destination._metadata[prefix[:-1]] = {"version": self._version}
         for name, p in self._parameters.items():
             if p is not None:
                 destination[prefix + name] = p if keep_vars else p.detach()
@@ -297,8 +300,10 @@ class Module:
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
         expected = set()
+        metadata = getattr(state_dict, "_metadata", None) or {}
         with _torch.no_grad():
             for prefix, module in self.named_modules(remove_duplicate=False):
+                version = metadata.get(prefix, {}).get("version")
                 prefix = prefix + "." if prefix else ""
                 locals_ = [(n, p, "_parameters") for n, p in module._parameters.items()] + \
                     [(n, b, "_buffers") for n, b in module._buffers.items()
@@ -309,7 +314,8 @@ class Module:
                     key = prefix + name
                     expected.add(key)
                     if key not in state_dict:
-                        missing.append(key)
+                        if not module._absent_before_version(name, version):
+                            missing.append(key)
                         continue
                     value = state_dict[key]
                     if not isinstance(value, _Tensor):
@@ -336,6 +342,13 @@ class Module:
             raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
                 type(self).__name__, "\n\t".join(errors)))
         return _IncompatibleKeys(missing, unexpected)
+
+    def _absent_before_version(self, name: str, version: int | None) -> bool:
+        """Whether entry ``name`` may be missing from a checkpoint saved at ``version`` of this module
+        (None: no metadata, as in old checkpoints); it then keeps its value. PyTorch's
+        ``_load_from_state_dict`` upgrades, e.g. BatchNorm's ``num_batches_tracked`` (added in version 2)."""
+        del name, version
+        return False
 
     # ------------------------------------------------------------------ modes, grads, casts
 
