@@ -63,13 +63,28 @@ def _window_table(coords, sizes) -> np.ndarray:
     return table.reshape(table.shape[:n] + (-1,))
 
 
+@jax.custom_jvp
+def _window_max(taps: jax.Array) -> jax.Array:
+    return jnp.max(taps, axis=-1)
+
+
+# torch's gradient goes to the first maximum of each window (NaN wins, as in the value). The value is a
+# plain max, which XLA fuses with the window slices (on CPU ~10x faster than selecting at the argmax); only
+# the tangent needs the argmax.
+@_window_max.defjvp
+def _window_max_jvp(primals, tangents):
+    (taps,), (d_taps,) = primals, tangents
+    first = jnp.argmax(taps, axis=-1)[..., None] == jnp.arange(taps.shape[-1])
+    return _window_max(taps), jnp.sum(jnp.where(first, d_taps, 0), axis=-1, dtype=d_taps.dtype)
+
+
 def _first_max(taps: jax.Array, table: np.ndarray, unbatched: bool, return_indices: bool):
     """Torch's max over the last axis of ``taps``: the first maximum (NaN wins), gradient to it only, index."""
-    arg = jnp.argmax(taps, axis=-1)
-    y = jnp.sum(jnp.where(arg[..., None] == jnp.arange(taps.shape[-1]), taps, 0), axis=-1, dtype=taps.dtype)
+    y = _window_max(taps) if jnp.issubdtype(taps.dtype, jnp.inexact) else jnp.max(taps, axis=-1)
     if return_indices:
         position = np.arange(table.size // table.shape[-1]).reshape(table.shape[:-1]) * table.shape[-1]
-        y = y, jnp.asarray(table.ravel(), jax.dtypes.canonicalize_dtype(jnp.int64))[position + arg]
+        flat = jnp.asarray(table.ravel(), jax.dtypes.canonicalize_dtype(jnp.int64))
+        y = y, flat[position + jnp.argmax(taps, axis=-1)]
     return jax.tree.map(lambda a: a[0], y) if unbatched else y
 
 
