@@ -51,3 +51,14 @@ def test_tensor_members_map_to_our_methods():
     np.testing.assert_allclose(tf(real.Tensor.exp, (torch.Tensor,), (x,)).numpy(), np.exp(X), rtol=1e-6)
     tf(real.Tensor.requires_grad.__set__, (torch.Tensor,), (x, True))
     assert x.requires_grad
+
+
+@pytest.mark.parametrize("fn", [lambda x: RF.max_pool2d(x, 2, return_indices=True),
+                                lambda x: RF.adaptive_max_pool1d(x[0], 3, True),
+                                lambda x: RF.max_pool1d(x[0], 2, 1, return_indices=False)])
+def test_boolean_dispatch_pools(fn):
+    a = np.random.default_rng(2).standard_normal((1, 2, 6, 6)).astype(np.float32)
+    got, want = fn(torch.tensor(a)), fn(real.tensor(a))
+    for g, w in zip(got if isinstance(got, tuple) else (got,), want if isinstance(want, tuple) else (want,)):
+        assert str(g.dtype) == str(w.dtype)
+        np.testing.assert_array_equal(g.numpy(), w.numpy())

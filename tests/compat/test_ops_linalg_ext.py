@@ -15,6 +15,8 @@ B = RNG.standard_normal((2, 4, 3)).astype(np.float32)
 R = RNG.standard_normal((3, 5)).astype(np.float32)
 D = RNG.standard_normal((3, 3))
 INTS = np.arange(9).reshape(3, 3)
+ZROW = np.stack([np.zeros(5), RNG.standard_normal(5) + 3]).astype(np.float32)  # one zero row, one nonzero row
+ORDS = (0.5, 1, 2, 3.5, math.inf, -math.inf, -1, -2)
 
 CASES = {
     "norm_default": (lambda lib, a: lib.linalg.norm(a), A),
@@ -45,6 +47,11 @@ CASES = {
     "pinv": (lambda lib, r: (lib.linalg.pinv(r), lib.pinverse(r)), R),
     "matrix_rank": (lambda lib, a: lib.linalg.matrix_rank(a), A),
     "matrix_exp": (lambda lib, a: lib.linalg.matrix_exp(a / 4), A),
+    # PyTorch's subgradient at a zero norm is 0 (JAX's abs / sqrt / pow give 1 or NaN there)
+    "norm_subgradient_at_zero": (lambda lib, z: tuple(lib.linalg.norm(z, o, dim=1) for o in ORDS), ZROW),
+    "matrix_norm_subgradient_at_zero": (lambda lib, z: tuple(
+        lib.linalg.matrix_norm(z * 0, o) for o in ("fro", 1, -1, math.inf, -math.inf)), ZROW),
+    "torch_norm_dist_at_zero": (lambda lib, z: (lib.norm(z * 0), lib.norm(z, 3, dim=1), lib.dist(z, z * 1)), ZROW),
     "float64": (lambda lib, d: (lib.linalg.det(d), lib.linalg.inv(d), lib.linalg.norm(d, "fro")), D),
 }
 

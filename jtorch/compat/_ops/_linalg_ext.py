@@ -18,7 +18,7 @@ from ..engine import Op
 from ._pointwise import _into, _is_float
 from ._registry import dims, register
 from ._return_types import RETURN_TYPES, outputs, structseq
-from ._stats import _vector_norm
+from ._stats import _abs, _vector_norm
 
 for _name, _fields in (("linalg_slogdet", ("sign", "logabsdet")), ("slogdet", ("sign", "logabsdet")),
                        ("linalg_qr", ("Q", "R")), ("qr", ("Q", "R")), ("linalg_svd", ("U", "S", "Vh")),
@@ -56,13 +56,13 @@ def vector_norm(x, ord=2, dim=None, keepdim: bool = False, *, dtype=None, out=No
 def _matrix_norm(a, *, ord, axis, keepdims):
     r, c = axis
     if ord == "fro":
-        return jnp.sqrt(jnp.sum(jnp.abs(a) ** 2, axis=axis, keepdims=keepdims))
+        return _vector_norm(a, ord=2, axis=axis, keepdims=keepdims)
     if ord in ("nuc", 2, -2):
         s = jnp.linalg.svd(jnp.moveaxis(a, (r, c), (-2, -1)), compute_uv=False)
         v = jnp.sum(s, -1) if ord == "nuc" else jnp.max(s, -1) if ord == 2 else jnp.min(s, -1)
         return jnp.expand_dims(v, tuple(sorted(axis))) if keepdims else v
     sum_axis, max_axis = (r, c) if ord in (1, -1) else (c, r)  # 1: max column sum; inf: max row sum
-    s = jnp.sum(jnp.abs(a), axis=sum_axis, keepdims=True)
+    s = jnp.sum(_abs(a), axis=sum_axis, keepdims=True)
     v = jnp.max(s, axis=max_axis, keepdims=True) if ord > 0 else jnp.min(s, axis=max_axis, keepdims=True)
     return v if keepdims else jnp.squeeze(v, axis)
 

@@ -29,8 +29,18 @@ def _axes(input: Tensor, dim) -> tuple[int, ...] | None:
     return axes if input.dim() else None
 
 
+def _abs(x):
+    """``|x|`` whose gradient at 0 is 0 (PyTorch's ``sgn``), not JAX's 1: norms' subgradients at zero."""
+    return jnp.abs(x) if jnp.iscomplexobj(x) else x * jax.lax.stop_gradient(jnp.sign(x))
+
+
+def _power_norm(a, ord, axis):
+    s = jnp.sum(a * a if ord == 2 else a ** ord, axis=axis, keepdims=True)
+    return jnp.sqrt(s) if ord == 2 else s ** (1.0 / ord)
+
+
 def _vector_norm(x, *, ord, axis, keepdims):
-    a = jnp.abs(x)
+    a = _abs(x)
     if ord == math.inf:
         return jnp.max(a, axis=axis, keepdims=keepdims) if a.size else jnp.zeros(())
     if ord == -math.inf:
@@ -39,11 +49,10 @@ def _vector_norm(x, *, ord, axis, keepdims):
         return jnp.sum(a != 0, axis=axis, keepdims=keepdims).astype(a.dtype)
     if ord == 1:
         return jnp.sum(a, axis=axis, keepdims=keepdims)
-    if ord == 2:  # PyTorch's gradient of the 2-norm at 0 is 0, not NaN
-        s = jnp.sum(a * a, axis=axis, keepdims=keepdims)
-        safe = jnp.where(s > 0, s, 1)
-        return jnp.where(s > 0, jnp.sqrt(safe), 0)
-    return jnp.sum(a ** ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
+    # PyTorch's gradient where the norm is 0 is 0: keep JAX's inf * 0 out of those slices
+    keep = jax.lax.stop_gradient(_power_norm(a, ord, axis) != 0)
+    norm = jnp.where(keep, _power_norm(jnp.where(keep, a, 1), ord, axis), 0)
+    return norm if keepdims else norm.reshape(()) if axis is None else jnp.squeeze(norm, axis)
 
 
 _NORM = Op("norm", lambda x, *, ord, axis, keepdims, dtype: _vector_norm(x.astype(dtype), ord=ord, axis=axis,

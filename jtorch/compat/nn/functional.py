@@ -111,3 +111,19 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None) -> Tensor:
     """PyTorch's ``F.normalize``; ``out``, when given, receives the result."""
     result = _normalize(input, p, dim, eps)
     return result if out is None else out.copy_(result)
+
+
+def _with_indices(fn):
+    @functools.wraps(fn)
+    def with_indices(*args, return_indices=True, **kwargs):
+        del return_indices  # PyTorch's *_with_indices spellings return the indices whatever the flag says
+        return fn(*args, return_indices=True, **kwargs)
+
+    with_indices.__name__ = fn.__name__ + "_with_indices"
+    return with_indices
+
+
+for _name in ("max_pool1d", "max_pool2d", "max_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+              "adaptive_max_pool3d"):
+    if _name in globals():
+        globals()[_name + "_with_indices"] = _with_indices(globals()[_name])
