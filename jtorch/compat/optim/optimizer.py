@@ -12,6 +12,7 @@ from copy import deepcopy
 from itertools import chain
 from typing import Any
 
+from .. import engine
 from .._tensor import Tensor
 
 __all__ = ["Optimizer", "required"]
@@ -50,6 +51,10 @@ class Optimizer:
             param_groups = [{"params": param_groups}]
         for param_group in param_groups:
             self.add_param_group(param_group)
+        # Parameters still pending (fresh from `randn` or an init) are computed now, so that the first
+        # step's graph equals the later steps' and compiles once.
+        if any(p._node.pending for g in self.param_groups for p in g["params"]):
+            engine.sync()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}

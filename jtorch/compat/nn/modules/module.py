@@ -18,6 +18,7 @@ from ..parameter import Parameter
 __all__ = ["Module"]
 
 from ..._tensor import Tensor as _Tensor
+from ... import engine as _engine
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -445,6 +446,8 @@ class Module:
         return handle
 
     def _call_impl(self, *args, **kwargs):
+        if "_jt_settled" not in self.__dict__:
+            _settle_state(self)
         for hid, hook in list(self._forward_pre_hooks.items()):
             if hid in self._forward_pre_hooks_with_kwargs:
                 result = hook(self, args, kwargs)
@@ -487,10 +490,19 @@ class Module:
 
     def __getstate__(self) -> dict:
         """The attributes PyTorch pickles; caches derived from them (``_derived_state``) are rebuilt on load."""
-        return {k: v for k, v in self.__dict__.items() if k not in self._derived_state}
+        return {k: v for k, v in self.__dict__.items() if k not in self._derived_state and k != "_jt_settled"}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
 
 
 del _parameter
+
+
+def _settle_state(module: Module) -> None:
+    """Before a module's first call, computes its parameters and buffers still pending (their
+    initialisation): otherwise the init ops fuse into the first step's graph, which then differs from
+    every later step's and the step compiles twice."""
+    module.__dict__["_jt_settled"] = True
+    if any(t._node.pending for t in itertools.chain(module.parameters(), module.buffers())):
+        _engine.sync()
