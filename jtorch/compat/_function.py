@@ -42,6 +42,10 @@ class FunctionCtx:
     def mark_non_differentiable(self, *args) -> None:
         self.non_differentiable = args
 
+    def mark_dirty(self, *args) -> None:
+        """Declares inputs that ``forward`` modified in place: they become outputs of this Function."""
+        self.dirty_tensors = args
+
     def set_materialize_grads(self, value: bool) -> None:
         self.materialize_grads = bool(value)
 
@@ -96,6 +100,7 @@ class Function(FunctionCtx):
     def apply(cls, *args, **kwargs):
         ctx = cls._backward_cls() if cls is not Function else FunctionCtx()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        inputs = tuple(a._node if isinstance(a, Tensor) else None for a in args)  # before in-place writes
         with _grad_mode.no_grad():
             if cls.setup_context is not Function.setup_context:
                 out = cls.forward(*args, **kwargs)
@@ -103,17 +108,23 @@ class Function(FunctionCtx):
             else:
                 out = cls.forward(ctx, *args, **kwargs)
         connect = _grad_mode.is_grad_enabled() and any(ctx.needs_input_grad)
-        return _connect(ctx, args, out) if connect else out
+        return _connect(ctx, args, inputs, out) if connect else out
 
 
-def _connect(ctx: BackwardCFunction, args: tuple, out):
-    """Rebinds the differentiable outputs to ``function`` nodes recording ``ctx``; converts saved tensors."""
-    ctx._inputs = tuple(a._node if needs else None for a, needs in zip(args, ctx.needs_input_grad))
+def _connect(ctx: BackwardCFunction, args: tuple, inputs: tuple, out):
+    """Rebinds the differentiable outputs to ``function`` nodes recording ``ctx``; converts saved tensors.
+
+    ``inputs`` are the argument nodes from before ``forward``: the edges, even for inputs it modified."""
+    ctx._inputs = tuple(n if needs else None for n, needs in zip(inputs, ctx.needs_input_grad))
     ctx._is_tensor = tuple(isinstance(a, Tensor) for a in args)
-    ctx._edges = tuple(a._node for a in args if isinstance(a, Tensor))
+    ctx._edges = tuple(n for n in inputs if n is not None)
     single = not isinstance(out, tuple)
     outs = (out,) if single else out
     skip = {id(t) for t in getattr(ctx, "non_differentiable", ())}
+    dirty = {id(t) for t in getattr(ctx, "dirty_tensors", ())}
+    for t in getattr(ctx, "dirty_tensors", ()):
+        if t._node_.leaf is not None and t._base is None:
+            raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
     edges = tuple(n for n in ctx._inputs if n is not None)
     saved_as, nodes, result = {}, [], []
     for t in outs:
@@ -126,7 +137,9 @@ def _connect(ctx: BackwardCFunction, args: tuple, out):
             fn_node = engine.apply(FUNCTION, (node,) + edges, aval=(node.shape, node.dtype))
             fn_node.requires_grad = True
             function_outputs[fn_node] = (ctx, len(nodes))
-            if t._base is not None or any(t is a for a in args):
+            if id(t) in dirty:
+                t._write(fn_node)  # modified in place: the input itself now holds this Function's output
+            elif t._base is not None or any(t is a for a in args):
                 t = wrap(fn_node)  # never rebind a view or an input: they belong to someone else
             else:
                 t._node_ = fn_node

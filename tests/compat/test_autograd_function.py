@@ -80,7 +80,18 @@ def functions(lib):
             x, = ctx.saved_tensors
             return 3 * x ** 2 * g
 
-    return types.SimpleNamespace(**{c.__name__: c for c in (MyReLU, Exp, SinCos, ArgMaxScale, Cube)})
+    class TripleInPlace(F):  # modifies its input in place (mark_dirty)
+        @staticmethod
+        def forward(ctx, x):
+            x.mul_(3)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 3
+
+    return types.SimpleNamespace(**{c.__name__: c for c in (MyReLU, Exp, SinCos, ArgMaxScale, Cube, TripleInPlace)})
 
 
 X = np.array([0.5, -1.0, 2.0, -0.25], np.float32)
@@ -126,7 +137,15 @@ def _nondiff_output(lib, f, x, y):
     return {"loss": z.sum() + z[idx], "idx": idx, "idx_requires_grad": lib.tensor(idx.requires_grad)}
 
 
+def _mark_dirty(lib, f, x, y):
+    h = x * y
+    out = f.TripleInPlace.apply(h)
+    return {"loss": (out * y).sum() + h.sum(), "h": h, "same": lib.tensor(out is h),
+            "grad_fn": lib.tensor(type(h.grad_fn).__name__ == "TripleInPlaceBackward")}
+
+
 CASES = {
+    "mark_dirty": _mark_dirty,
     "relu": lambda lib, f, x, y: {"loss": (f.MyReLU.apply(x * y) ** 2).sum()},
     "exp_saves_output": lambda lib, f, x, y: {"loss": (f.Exp.apply(x) * y).sum()},
     "two_output": _two_output,
@@ -219,6 +238,14 @@ def test_backward_results_fixed_up_as_pytorch(case):
     want, got = _bad(real, grads, nargs), _bad(torch, grads, nargs)
     np.testing.assert_allclose(got.numpy(), want.numpy())
     assert str(got.dtype) == str(want.dtype)
+
+
+def test_mark_dirty_on_a_leaf_raises():
+    for lib in (real, torch):
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad has been used in an in-place"):
+            functions(lib).TripleInPlace.apply(lib.tensor(X, requires_grad=True))
+        plain = lib.tensor(X)
+        assert functions(lib).TripleInPlace.apply(plain) is plain and plain.tolist() == (3 * X).tolist()
 
 
 def test_misuse_errors():
