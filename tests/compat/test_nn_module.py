@@ -283,3 +283,31 @@ def test_state_dict_versions_and_old_batchnorm_checkpoints():
             r.append(str(e))
         return r
     _same_in_both(build)
+
+
+def test_extra_state_matches_torch():
+    def build(lib):
+        class Counter(lib.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lin, self.calls = lib.nn.Linear(1, 1), 0
+
+            def get_extra_state(self):
+                return {"calls": self.calls}
+
+            def set_extra_state(self, state):
+                self.calls = state["calls"]
+
+        a, b = Counter(), Counter()
+        a.calls = 5
+        sd = a.state_dict()
+        r = [list(sd), sd["_extra_state"], repr(b.load_state_dict(sd)), b.calls]
+        del sd["_extra_state"]
+        r.append(repr(b.load_state_dict(sd, strict=False)))
+        for bad in (lambda: b.load_state_dict(sd), lambda: lib.nn.Module().get_extra_state()):
+            try:
+                bad()
+            except RuntimeError as e:
+                r.append(str(e))
+        return r
+    _same_in_both(build)

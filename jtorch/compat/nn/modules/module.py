@@ -291,6 +291,8 @@ class Module:
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = b if keep_vars else b.detach()
+        if type(self).get_extra_state is not Module.get_extra_state:
+            destination[prefix + "_extra_state"] = self.get_extra_state()
         for name, m in self._modules.items():
             if m is not None:
                 m.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
@@ -332,6 +334,13 @@ class Module:
                         getattr(module, store)[name] = new
                     else:
                         target.copy_(value)
+                if type(module).set_extra_state is not Module.set_extra_state:
+                    key = prefix + "_extra_state"
+                    expected.add(key)
+                    if key in state_dict:
+                        module.set_extra_state(state_dict[key])
+                    else:
+                        missing.append(key)
         unexpected = [k for k in state_dict.keys() if k not in expected]
         if strict:
             if unexpected:
@@ -343,6 +352,17 @@ class Module:
             raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
                 type(self).__name__, "\n\t".join(errors)))
         return _IncompatibleKeys(missing, unexpected)
+
+    def get_extra_state(self) -> Any:
+        """Override (with ``set_extra_state``) to save non-tensor state as ``<prefix>_extra_state``."""
+        raise RuntimeError(
+            "Reached a code path in Module.get_extra_state() that should never be called. Please file an issue at "
+            "https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml to report this bug.")
+
+    def set_extra_state(self, state: Any) -> None:
+        raise RuntimeError(
+            "Reached a code path in Module.set_extra_state() that should never be called. Please file an issue at "
+            "https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml to report this bug.")
 
     def _absent_before_version(self, name: str, version: int | None) -> bool:
         """Whether entry ``name`` may be missing from a checkpoint saved at ``version`` of this module
