@@ -311,3 +311,30 @@ def test_extra_state_matches_torch():
                 r.append(str(e))
         return r
     _same_in_both(build)
+
+
+def test_parameter_dict_methods_and_set_submodule_match_torch():
+    def build(lib):
+        nn = lib.nn
+        pd = nn.ParameterDict({"a": nn.Parameter(lib.ones(1)), "b": lib.zeros(2)})
+        other = nn.ParameterDict({"c": nn.Parameter(lib.ones(3))})
+        r = [list(pd | other), list(other | pd), list(reversed(pd)), pd.copy()["a"] is pd["a"],
+             repr(pd.setdefault("d", lib.ones(1))), repr(pd.fromkeys(["x", "y"], nn.Parameter(lib.ones(1)))),
+             pd.popitem()[0], list(pd)]
+        pd |= other
+        r.append(list(pd))
+        pd.clear()
+        r.append(len(pd))
+        m = nn.Sequential(nn.Linear(1, 1), nn.Sequential(nn.ReLU()))
+        m.set_submodule("1.0", nn.Tanh())
+        m.set_submodule("2", nn.Sigmoid())
+        r.append(repr(m))
+        for bad in (lambda: pd.popitem(), lambda: m.set_submodule("", nn.ReLU()), lambda: m.set_submodule("0", 3),
+                    lambda: m.set_submodule("3", nn.ReLU(), strict=True), lambda: m.set_submodule("0.weight", nn.ReLU()),
+                    lambda: m.compile()):
+            try:
+                r.append(repr(bad()))
+            except (KeyError, ValueError, AttributeError) as e:
+                r.append(f"{type(e).__name__}: {e}")
+        return r
+    _same_in_both(build)

@@ -342,6 +342,45 @@ class ParameterDict(Module):
         for k, v in items:
             self[k] = v
 
+    def clear(self) -> None:
+        for k in list(self._keys):
+            del self[k]
+
+    def copy(self) -> ParameterDict:
+        """A new ParameterDict holding the same Parameters (not copies), as PyTorch's."""
+        return ParameterDict([(k, self[k]) for k in self._keys])
+
+    def fromkeys(self, keys: Iterable[str], default: Any = None) -> ParameterDict:
+        return ParameterDict([(k, default) for k in keys])
+
+    def popitem(self) -> tuple[str, Any]:
+        if not self._keys:
+            raise KeyError("popitem(): dictionary is empty")
+        k = next(reversed(self._keys))
+        return k, self.pop(k)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def __ior__(self, other: ParameterDict) -> ParameterDict:
+        self.update(other)
+        return self
+
+    def __or__(self, other: ParameterDict) -> ParameterDict:
+        out = self.copy()
+        out.update(other)
+        return out
+
+    def __ror__(self, other: ParameterDict) -> ParameterDict:
+        out = other.copy()
+        out.update(self)
+        return out
+
+    def __reversed__(self):
+        return reversed(self._keys)
+
     def extra_repr(self) -> str:
         return "\n".join(_param_line(k, p, legacy_type=True) for k, p in self.items())
 

@@ -260,6 +260,20 @@ class Module:
                 raise AttributeError("`" + item + "` is not an nn.Module")
         return mod
 
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
+        """Puts ``module`` at the dotted path ``target`` (replacing a submodule; ``strict``: only replacing)."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if strict and not hasattr(parent, name):
+            raise AttributeError(parent._get_name() + " has no attribute `" + name + "`")
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError("`" + name + "` is not an nn.Module")
+        setattr(parent, name, module)
+
     def _get_leaf(self, target: str, store: str, kind: str):
         module_path, _, name = target.rpartition(".")
         mod = self.get_submodule(module_path)
@@ -486,6 +500,10 @@ class Module:
         return result
 
     __call__ = _call_impl
+
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """Accepted and ignored: the engine already compiles each whole step (see DESIGN.md)."""
+        del args, kwargs
 
     # ------------------------------------------------------------------ printing
 
