@@ -127,6 +127,17 @@ def test_cell_matches_torch(name, args, kwargs, in_shape, hx_shapes):
              *inputs, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("name,args,kwargs,in_shape,hx_shapes", [SEQ[2], SEQ[5], SEQ[10]])
+def test_forward_mode_matches_torch(name, args, kwargs, in_shape, hx_shapes):
+    # The CPU recurrence has a custom JVP (weight tangents hoisted out of the scan): check it directly.
+    _, tm, inputs, jax_fn, torch_fn = _seq_case(name, args, kwargs, in_shape, hx_shapes, np.float32)
+    tangents = [rand(np.shape(a), 10 + i) for i, a in enumerate(inputs)]
+    got = jax.jit(lambda p, t: jax.jvp(jax_fn, p, t))(inputs, tangents)
+    with torch.backends.mkldnn.flags(enabled=False):  # oneDNN's LSTM has no forward AD
+        want = torch.func.jvp(torch_fn, tuple(map(to_torch, inputs)), tuple(map(to_torch, tangents)))
+    assert_close(got, want, rtol=1e-4, atol=1e-5)
+
+
 def test_jit_vmap_and_unbatched_agree():
     spec = nn.LSTM(4, 6, bidirectional=True, proj_size=3)
     params, state = spec.init(jax.random.key(1))

@@ -8,10 +8,12 @@ number of layers, directions, biases and the projection are read from which keys
 
 Per layer and direction the input projection ``x W_ih^T + b_ih`` is one matmul over the whole sequence;
 only the recurrent part is scanned. Both directions of a layer share one scan (the backward one runs on
-the time-flipped sequence), so a bidirectional layer costs ``T`` sequential steps, not ``2T``.
+the time-flipped sequence), so a bidirectional layer costs ``T`` sequential steps, not ``2T``. On XLA:CPU
+the recurrence has a custom JVP that keeps the weight gradient out of the reverse loop (``_recurrence``).
 """
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import jax
@@ -29,36 +31,41 @@ def _affine(x: jax.Array, weight: jax.Array, bias: jax.Array | None) -> jax.Arra
     return y if bias is None else y + bias
 
 
-def _elman(act: Callable) -> Callable:
+def _elman_cell(act: Callable) -> Callable:
+    def cell(gi: jax.Array, z: jax.Array, carry: Carry) -> Carry:
+        return (act(gi + z),)
+    return cell
+
+
+def _lstm_cell(gi: jax.Array, z: jax.Array, carry: Carry) -> Carry:
+    i, f, g, o = jnp.split(gi + z, 4, axis=-1)
+    c = jax.nn.sigmoid(f) * carry[1] + jax.nn.sigmoid(i) * jnp.tanh(g)
+    return jax.nn.sigmoid(o) * jnp.tanh(c), c
+
+
+def _gru_cell(gi: jax.Array, z: jax.Array, carry: Carry) -> Carry:
+    i_r, i_z, i_n = jnp.split(gi, 3, axis=-1)
+    h_r, h_z, h_n = jnp.split(z, 3, axis=-1)
+    r, u = jax.nn.sigmoid(i_r + h_r), jax.nn.sigmoid(i_z + h_z)
+    # PyTorch's form: the reset gate scales (W_hn h + b_hn), not h.
+    n = jnp.tanh(i_n + r * h_n)
+    return ((1 - u) * n + u * carry[0],)
+
+
+def _step(cell: Callable) -> Callable:
+    """One time step from a cell: ``z = h W_hh^T + b_hh``, the cell, then the LSTM's projection if any."""
     def step(w: dict, gi: jax.Array, carry: Carry) -> Carry:
-        return (act(gi + _affine(carry[0], w["weight_hh"], w.get("bias_hh"))),)
+        carry = cell(gi, _affine(carry[0], w["weight_hh"], w.get("bias_hh")), carry)
+        return carry if w.get("weight_hr") is None else (jnp.matmul(carry[0], w["weight_hr"].T),) + carry[1:]
     return step
 
 
-def _lstm_step(w: dict, gi: jax.Array, carry: Carry) -> Carry:
-    h, c = carry
-    i, f, g, o = jnp.split(gi + _affine(h, w["weight_hh"], w.get("bias_hh")), 4, axis=-1)
-    c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
-    h = jax.nn.sigmoid(o) * jnp.tanh(c)
-    return (h if w.get("weight_hr") is None else jnp.matmul(h, w["weight_hr"].T), c)
-
-
-def _gru_step(w: dict, gi: jax.Array, carry: Carry) -> Carry:
-    h = carry[0]
-    i_r, i_z, i_n = jnp.split(gi, 3, axis=-1)
-    h_r, h_z, h_n = jnp.split(_affine(h, w["weight_hh"], w.get("bias_hh")), 3, axis=-1)
-    r, z = jax.nn.sigmoid(i_r + h_r), jax.nn.sigmoid(i_z + h_z)
-    # PyTorch's form: the reset gate scales (W_hn h + b_hn), not h.
-    n = jnp.tanh(i_n + r * h_n)
-    return ((1 - z) * n + z * h,)
-
-
-# mode -> (name in messages, number of gates, step)
+# mode -> (name in messages, number of gates, cell)
 _MODES = {
-    "tanh": ("RNN", 1, _elman(jnp.tanh)),
-    "relu": ("RNN", 1, _elman(jax.nn.relu)),
-    "lstm": ("LSTM", 4, _lstm_step),
-    "gru": ("GRU", 3, _gru_step),
+    "tanh": ("RNN", 1, _elman_cell(jnp.tanh)),
+    "relu": ("RNN", 1, _elman_cell(jax.nn.relu)),
+    "lstm": ("LSTM", 4, _lstm_cell),
+    "gru": ("GRU", 3, _gru_cell),
 }
 
 
@@ -71,17 +78,67 @@ def _check_dtype(input: jax.Array, weight: jax.Array, hx: Carry) -> None:
             raise ValueError(f"hx[{i}] dtype ({h.dtype}) does not match input dtype ({input.dtype})")
 
 
-def _layer(step: Callable, x: jax.Array, carry: Carry, weights: list[dict]) -> tuple[jax.Array, Carry]:
+def _scan(cell: Callable, recurrent: dict, gis: jax.Array, carry: Carry) -> tuple[Carry, Carry, jax.Array]:
+    """The recurrence over directions stacked on axis 1 of ``gis`` (T, D, N, G) and of the ``recurrent``
+    weights: final carry, carry after every step (T, D, N, ·), and every step's ``z = h W_hh^T + b_hh``."""
+    w_t = jnp.swapaxes(recurrent["weight_hh"], 1, 2)  # once, not per step
+
+    def body(carry: Carry, gi: jax.Array) -> tuple[Carry, tuple[Carry, jax.Array]]:
+        z = _recurrent_z(carry[0], w_t, recurrent.get("bias_hh"))
+        carry = cell(gi, z, carry)
+        return carry, (carry, z)
+
+    carry, (seq, zs) = lax.scan(body, carry, gis)
+    return carry, seq, zs
+
+
+def _recurrent_z(h: jax.Array, w_t: jax.Array, bias: jax.Array | None) -> jax.Array:
+    """``h W^T + b`` per direction: ``h`` (..., D, N, H), ``w_t`` = ``W^T`` (D, H, G), ``bias`` (D, G)."""
+    z = jnp.einsum("...dnh,dhg->...dng", h, w_t)
+    return z if bias is None else z + bias[:, None]
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(0,))
+def _recurrence(cell: Callable, recurrent: dict, gis: jax.Array, carry: Carry) -> tuple[Carry, Carry]:
+    return _scan(cell, recurrent, gis, carry)[:2]
+
+
+# XLA:CPU: autodiff of the scan accumulates the W_hh/b_hh gradient inside the reverse loop (a small matmul
+# and a carry update per step). Here the weights' tangent enters every step's z through one matmul over all
+# steps, computed outside the tangent scan, so its transpose (the weight gradient) is one matmul too and
+# the reverse loop keeps only the sequential dz W_hh (cuDNN's split). Same values; forward mode still works.
+@_recurrence.defjvp
+def _recurrence_jvp(cell, primals, tangents):
+    (recurrent, gis, carry), (d_recurrent, d_gis, d_carry) = primals, tangents
+    final, seq, zs = _scan(cell, recurrent, gis, carry)
+    prev = tuple(jnp.concatenate([c[None], s[:-1]]) for c, s in zip(carry, seq))  # carry entering each step
+    dz_weights = _recurrent_z(prev[0], jnp.swapaxes(d_recurrent["weight_hh"], 1, 2), d_recurrent.get("bias_hh"))
+    w_t = jnp.swapaxes(recurrent["weight_hh"], 1, 2)
+
+    def body(dcarry: Carry, xs) -> tuple[Carry, Carry]:
+        gi, z, carry_in, dgi, dzw = xs
+        dz = _recurrent_z(dcarry[0], w_t, None) + dzw
+        dcarry = jax.jvp(cell, (gi, z, carry_in), (dgi, dz, dcarry))[1]
+        return dcarry, dcarry
+
+    d_final, d_seq = lax.scan(jax.checkpoint(body), d_carry, (gis, zs, prev, d_gis, dz_weights))
+    return (final, seq), (d_final, d_seq)
+
+
+def _layer(cell: Callable, x: jax.Array, carry: Carry, weights: list[dict]) -> tuple[jax.Array, Carry]:
     """One layer, all directions: ``x`` (T, N, F), ``carry`` leaves (D, N, ·) -> (T, N, D*H_out), carry."""
     gis = [_affine(x, w["weight_ih"], w.get("bias_ih")) for w in weights]  # hoisted out of the scan
     gis = jnp.stack([jnp.flip(g, 0) if d else g for d, g in enumerate(gis)], axis=1)
     recurrent = {k: jnp.stack([w[k] for w in weights]) for k in weights[0] if not k.endswith("_ih")}
+    if "weight_hr" in recurrent or jax.default_backend() != "cpu":
+        def body(carry: Carry, gi: jax.Array) -> tuple[Carry, jax.Array]:
+            carry = jax.vmap(_step(cell))(recurrent, gi, carry)
+            return carry, carry[0]
 
-    def body(carry: Carry, gi: jax.Array) -> tuple[Carry, jax.Array]:
-        carry = jax.vmap(step)(recurrent, gi, carry)
-        return carry, carry[0]
-
-    carry, ys = lax.scan(body, carry, gis)
+        carry, ys = lax.scan(body, carry, gis)
+    else:
+        carry, seq = _recurrence(cell, recurrent, gis, carry)
+        ys = seq[0]
     return jnp.concatenate([jnp.flip(ys[:, d], 0) if d else ys[:, d] for d in range(len(weights))], -1), carry
 
 
@@ -110,7 +167,7 @@ def _check_hx(name: str, hx: Carry, expected: list[tuple[int, ...]], batched: bo
 
 def _sequence(mode: str, input: ArrayLike, hx, params: dict, batch_first: bool, dropout: ArrayLike,
               train: bool, key: jax.Array | None):
-    name, gates, step = _MODES[mode]
+    name, gates, cell = _MODES[mode]
     input = jnp.asarray(input)
     num_layers, num_dirs = _num_layers(params), 1 + ("weight_ih_l0_reverse" in params)
     hidden_size, out_size = params["weight_hh_l0"].shape[0] // gates, params["weight_hh_l0"].shape[1]
@@ -137,7 +194,7 @@ def _sequence(mode: str, input: ArrayLike, hx, params: dict, batch_first: bool, 
         weights = [{k: params[f"{k}_l{layer}{s}"] for k in ("weight_ih", "weight_hh", "bias_ih", "bias_hh",
                                                              "weight_hr") if f"{k}_l{layer}{s}" in params}
                    for s in suffixes]
-        x, carry = _layer(step, x, tuple(h[layer * num_dirs:(layer + 1) * num_dirs] for h in hx), weights)
+        x, carry = _layer(cell, x, tuple(h[layer * num_dirs:(layer + 1) * num_dirs] for h in hx), weights)
         finals.append(carry)
     out = (jnp.swapaxes(x, 0, 1) if batch_first else x) if batched else x[:, 0]
     h_n = tuple(jnp.concatenate(hs) if batched else jnp.concatenate(hs)[:, 0] for hs in zip(*finals))
@@ -263,7 +320,7 @@ def _cell(mode: str, name: str, input: ArrayLike, hx, weight_ih: ArrayLike, weig
             raise RuntimeError(f"hidden{i} has inconsistent hidden_size: got {h.shape[1]}, expected {hidden_size}")
     _check_dtype(x, weight_ih, hx)
     w = {"weight_hh": weight_hh, "bias_hh": None if bias_hh is None else jnp.asarray(bias_hh)}
-    carry = _MODES[mode][2](w, _affine(x, weight_ih, None if bias_ih is None else jnp.asarray(bias_ih)), hx)
+    carry = _step(_MODES[mode][2])(w, _affine(x, weight_ih, None if bias_ih is None else jnp.asarray(bias_ih)), hx)
     return carry if batched else tuple(c[0] for c in carry)
 
 
