@@ -35,6 +35,8 @@ def _method_name(func) -> str | None:
 def _public(func) -> tuple[str, object]:
     """PyTorch's public name for ``func`` and the jtorch.compat callable implementing it (None if missing)."""
     module = getattr(func, "__module__", None) or ""
+    if module.split(".")[0] == "jtorch":  # PyTorch code run with `torch` bound to jtorch passes our own function
+        return module, func
     paths, prefix = _MODULES.get(module, (((),), ""))
     name = getattr(func, "__name__", repr(func)).removeprefix(prefix)
     public = ".".join(("torch", *paths[0], name)) if module in _MODULES else f"{module}.{name}"
@@ -42,8 +44,10 @@ def _public(func) -> tuple[str, object]:
         obj = sys.modules[__package__]
         for part in path:
             obj = getattr(obj, part, None)
-        if getattr(obj, name, None) is not None:
-            return public, getattr(obj, name)
+        # a private spelling (F._threshold is F.threshold's implementation) falls back to the public name
+        impl = getattr(obj, name, None) or getattr(obj, name.lstrip("_"), None)
+        if impl is not None:
+            return public, impl
     return public, None
 
 

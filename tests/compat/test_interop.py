@@ -13,6 +13,7 @@ CALLS = {
     "F.leaky_relu": lambda x, w: RF.leaky_relu(x, 0.2),
     "F.mse_loss": lambda x, w: RF.mse_loss(x, x * 2),
     "F.softmax": lambda x, w: RF.softmax(x, dim=1),
+    "F.threshold (F._threshold)": lambda x, w: RF.threshold(x, 0.1, 20.0),
     "F.linear": lambda x, w: RF.linear(x, w),
     "F.normalize": lambda x, w: RF.normalize(x, p=1.0, dim=0),
     "torch.functional.norm": lambda x, w: real.norm(x, p=3, dim=1),
@@ -42,6 +43,13 @@ def test_real_torch_function_runs_jtorch(name):
 def test_missing_function_names_it():
     with pytest.raises(NotImplementedError, match=r"torch\.fft\.fft\b"):
         real.fft.fft(torch.ones(4))
+
+
+def test_our_own_function_passes_through():
+    # PyTorch code run with `torch` bound to jtorch hands our own function to the protocol
+    x = torch.tensor(X)
+    got = torch.Tensor.__torch_function__(torch.nn.functional.pad, (torch.Tensor,), (x, (1, 2)))
+    np.testing.assert_array_equal(got.numpy(), np.pad(X, ((0, 0), (1, 2))))
 
 
 def test_tensor_members_map_to_our_methods():

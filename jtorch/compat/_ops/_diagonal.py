@@ -1,5 +1,5 @@
-"""The diagonal family: ``diagonal`` (a view: writes through it reach the base), ``diag``, ``tril``/``triu``,
-``trace``."""
+"""The diagonal family: ``diagonal`` (a view: writes through it reach the base), ``diag``, ``diag_embed``,
+``tril``/``triu``, ``trace``."""
 from __future__ import annotations
 
 import jax.numpy as jnp
@@ -42,6 +42,26 @@ def diag(input, diagonal: int = 0, *, out=None) -> Tensor:
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.dim()}D")
     op = _DIAG_EMBED if input.dim() == 1 else _DIAG_COPY
     return _into(call(op, (input,), (("k", int(diagonal)),)), out)
+
+
+def _diag_embed(x, *, offset, axis1, axis2):
+    m = x.shape[-1]
+    n = m + abs(offset)
+    rows, cols = np.arange(m) + max(-offset, 0), np.arange(m) + max(offset, 0)
+    out = jnp.zeros(x.shape[:-1] + (n, n), x.dtype).at[..., rows, cols].set(x)
+    return jnp.moveaxis(out, (-2, -1), (axis1, axis2))
+
+
+_DIAG_EMBED_ND = Op("diag_embed", _diag_embed, "DiagEmbedBackward0")
+
+
+@register("diag_embed")
+def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1, *, out=None) -> Tensor:
+    """Matrices (in dims ``dim1``, ``dim2`` of the result) whose ``offset`` diagonal is ``input``'s last dim."""
+    a, b = dims((dim1, dim2), input.dim() + 1)
+    if a == b:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return _into(call(_DIAG_EMBED_ND, (input,), (("offset", int(offset)), ("axis1", a), ("axis2", b))), out)
 
 
 def _triangle(name: str, fn, grad_name: str):

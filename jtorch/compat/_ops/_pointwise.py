@@ -172,8 +172,9 @@ def fmod(input, other, *, out=None) -> Tensor:
 @register("pow", inplace=True, dunders=("__pow__",), rdunders=("__rpow__",), idunders=("__ipow__",))
 def pow(input, exponent, *, out=None) -> Tensor:
     dt = promote(input, exponent)
-    if dt == _BOOL and all(isinstance(x, Tensor) for x in (input, exponent)):
-        _broadcast_shape(input._node.shape, exponent._node.shape)  # torch: shape errors come first
+    if dt == _BOOL and isinstance(exponent, Tensor):  # a bool scalar exponent is fine, a bool tensor one not
+        if isinstance(input, Tensor):
+            _broadcast_shape(input._node.shape, exponent._node.shape)  # torch: shape errors come first
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if not _is_float(dt) and isinstance(exponent, SCALARS) and py_scalar(exponent) < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -330,7 +331,7 @@ def logical_not(input, *, out=None) -> Tensor:
 _LOGICAL_NOT = Op("logical_not", jnp.logical_not)
 
 
-@register("bitwise_not", inplace=True, dunders=("__invert__",))
+@register("bitwise_not", inplace=True)
 def bitwise_not(input, *, out=None) -> Tensor:
     if _is_float(input._node.dtype):
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{_dtype.from_any(input._node.dtype)._c10}'")
@@ -338,6 +339,16 @@ def bitwise_not(input, *, out=None) -> Tensor:
 
 
 _BITWISE_NOT = Op("bitwise_not", jnp.invert)
+
+
+def _invert(self: Tensor) -> Tensor:
+    """``~t``: PyTorch refuses floating tensors here with a TypeError (``bitwise_not`` raises another error)."""
+    if _is_float(self._node.dtype):
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return bitwise_not(self)
+
+
+Tensor.__invert__ = _invert
 
 
 @register("clamp", inplace=True, aliases=("clip",))

@@ -1,5 +1,8 @@
 """Sampling ops: ``rand``/``randn``/``randint``/``randperm``/``normal``/``bernoulli``/``multinomial``
-(+ ``_like``) and the in-place ``uniform_``/``normal_``/``random_``/``bernoulli_``/``exponential_``."""
+(+ ``_like``) and the in-place ``uniform_``/``normal_``/``random_``/``bernoulli_``/``exponential_``.
+
+``normal(mean_tensor, std_tensor)`` is differentiable in ``mean`` and ``std`` (``mean + std * eps``), as in
+PyTorch."""
 from __future__ import annotations
 
 import jax
@@ -7,8 +10,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
-from .._random import key_of, sample
-from .._tensor import Tensor
+from .._random import default_generator, key_of, sample
+from .._tensor import Tensor, call
 from ..engine import Op
 from ._convert import py_scalar
 from ._creation import _dt, _size
@@ -21,7 +24,19 @@ _RANDINT = Op("randint", key_of(lambda k, *, shape, low, high, dtype: jax.random
 _PERM = Op("randperm", key_of(lambda k, *, n, dtype: jax.random.permutation(k, n).astype(dtype)))
 _BERNOULLI = Op("bernoulli", key_of(lambda k, p, *, dtype: jax.random.bernoulli(k, p).astype(dtype)))
 _NORMAL_T = Op("normal", key_of(lambda k, mean, std, *, dtype: (mean + std * jax.random.normal(
-    k, jnp.broadcast_shapes(mean.shape, std.shape), dtype)).astype(dtype)))
+    k, jnp.broadcast_shapes(mean.shape, std.shape), dtype)).astype(dtype)), "NormalBackward3")
+
+
+def _multinomial(k, probs, *, n, replacement):
+    logits = jnp.log(probs.astype(jnp.float64 if probs.dtype == jnp.float64 else jnp.float32))
+    if replacement:
+        draws = jax.random.categorical(k, logits, shape=(n,) + logits.shape[:-1])
+        return jnp.moveaxis(draws, 0, -1).astype(jnp.int64)
+    # Gumbel top-k: n distinct categories, each draw proportional to the remaining probabilities
+    return jax.lax.top_k(logits + jax.random.gumbel(k, logits.shape, logits.dtype), n)[1].astype(jnp.int64)
+
+
+_MULTINOMIAL = Op("multinomial", key_of(_multinomial))
 
 
 def _float_dtype(dtype) -> np.dtype:
@@ -76,9 +91,26 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         dt = ref._node.dtype
         m = mean if isinstance(mean, Tensor) else ref.new_full((), mean)
         s = std if isinstance(std, Tensor) else ref.new_full((), std)
-        return sample(_NORMAL_T, (("dtype", dt),), generator, (m, s))
+        return call(_NORMAL_T, ((generator or default_generator)._split(), m, s), (("dtype", dt),))
     return sample(_NORMAL, (("shape", _size(size)), ("mean", float(mean)), ("std", float(std)),
                             ("dtype", _float_dtype(dtype))), generator)
+
+
+@register("multinomial")
+def multinomial(input, num_samples: int, replacement: bool = False, *, generator=None, out=None) -> Tensor:
+    """Category indices drawn with probabilities proportional to ``input``'s last dim (rows of a 2-D input)."""
+    if input.dim() not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if not input.is_floating_point():
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{_dtype.from_any(input._node.dtype)._c10}")
+    n = int(num_samples)
+    if n <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and n > input.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    t = sample(_MULTINOMIAL, (("n", n), ("replacement", bool(replacement))), generator, (input,))
+    return t if out is None else out.copy_(t)
 
 
 def _fill(self: Tensor, op: Op, params: tuple, generator) -> Tensor:

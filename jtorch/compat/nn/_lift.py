@@ -14,7 +14,7 @@ from typing import Any, Callable
 import jax
 import numpy as np
 
-from .. import _grad_mode, engine
+from .. import _dtype, _grad_mode, engine
 from .._random import as_key, default_generator
 from .._tensor import Tensor, call, wrap
 from ..engine import SELECT, Op
@@ -36,6 +36,8 @@ def _encode(value, tensors: list):
         return ("S", tuple(value.tolist()))
     if isinstance(value, (np.number, np.bool_)):
         return ("S", value.item())
+    if isinstance(value, _dtype.dtype):  # the core takes NumPy/JAX dtypes
+        return ("S", _dtype.to_jax(value))
     return ("S", value)
 
 

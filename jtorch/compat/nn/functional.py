@@ -31,7 +31,7 @@ _GRAD_NAMES = {
     "hardtanh": "HardtanhBackward0", "softplus": "SoftplusBackward0", "silu": "SiluBackward0",
     "adaptive_avg_pool2d": "MeanBackward1", "interpolate": "UpsampleNearest2DBackward0",
     "smooth_l1_loss": "SmoothL1LossBackward0", "binary_cross_entropy_with_logits":
-        "BinaryCrossEntropyWithLogitsBackward0", "kl_div": "KlDivBackward0",
+        "BinaryCrossEntropyWithLogitsBackward0", "kl_div": "KlDivBackward0", "softmin": "SoftmaxBackward0",
 }
 _RANDOM = {"dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"}
 _NOT_DIFFERENTIABLE = {"one_hot"}

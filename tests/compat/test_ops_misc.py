@@ -1,0 +1,82 @@
+"""diag_embed, multinomial, normal's gradients, ``~`` on floats and functional softmax dtypes against PyTorch."""
+import numpy as np
+import pytest
+import torch as real
+
+import jtorch.compat as torch
+
+from _compare import compare, compare_error
+
+RNG = np.random.default_rng(3)
+V = RNG.standard_normal((2, 3)).astype(np.float32)
+P = np.array([[0.1, 0.2, 0.7, 0.0], [1.0, 1.0, 1.0, 1.0]], np.float32)
+
+
+@pytest.mark.parametrize("args", [(), (1,), (-2,), (0, 0, 2), (1, 2, 0), (-1, -1, -3)])
+def test_diag_embed_matches_torch(args):
+    compare(lambda lib, v: lib.diag_embed(v, *args), V)
+    compare(lambda lib, v: v.diag_embed(*args), V)
+
+
+def test_diag_embed_errors():
+    compare_error(lambda lib, v: lib.diag_embed(v, 0, 1, 1), V)
+    compare_error(lambda lib, v: lib.diag_embed(v, 0, 3), V)
+
+
+@pytest.mark.parametrize("replacement", [False, True])
+@pytest.mark.parametrize("probs", [P, P[1]])
+def test_multinomial_shapes_and_dtypes(probs, replacement):
+    n = 3
+    want = real.multinomial(real.tensor(probs), n, replacement)
+    got = torch.multinomial(torch.tensor(probs), n, replacement)
+    assert tuple(got.shape) == tuple(want.shape) and str(got.dtype) == str(want.dtype)
+    rows = got.numpy().reshape(-1, n)
+    assert ((rows >= 0) & (rows < probs.shape[-1])).all()
+    if not replacement:
+        assert all(len(set(r)) == n for r in rows)
+        assert not (rows[0] == 3).any() if probs.ndim == 2 else True  # a zero-probability category is never drawn
+
+
+def test_multinomial_distribution():
+    torch.manual_seed(0)
+    p = torch.tensor([0.1, 0.2, 0.7])
+    draws = torch.multinomial(p, 20000, replacement=True).numpy()
+    np.testing.assert_allclose(np.bincount(draws, minlength=3) / 20000, [0.1, 0.2, 0.7], atol=0.015)
+    # without replacement: the first draw follows p, the second the renormalised rest
+    pairs = torch.multinomial(p.expand(20000, 3), 2).numpy()
+    np.testing.assert_allclose(np.bincount(pairs[:, 0], minlength=3) / 20000, [0.1, 0.2, 0.7], atol=0.015)
+    second_after_2 = pairs[pairs[:, 0] == 2, 1]
+    np.testing.assert_allclose(np.mean(second_after_2 == 1), 2 / 3, atol=0.02)
+
+
+@pytest.mark.parametrize("fn", [lambda lib, p: lib.multinomial(p, 5), lambda lib, p: lib.multinomial(p, 0),
+                                lambda lib, p: lib.multinomial(p[None], 1),
+                                lambda lib, p: lib.multinomial(p.long(), 1)])
+def test_multinomial_errors(fn):
+    compare_error(fn, P)
+
+
+def test_normal_is_differentiable_in_mean_and_std():
+    mean = torch.tensor(V, requires_grad=True)
+    std = torch.tensor(np.abs(V) + 0.5, requires_grad=True)
+    y = torch.normal(mean, std)
+    assert y.grad_fn.name() == real.normal(real.zeros(1, requires_grad=True), real.ones(1)).grad_fn.name()
+    y.sum().backward()
+    np.testing.assert_array_equal(mean.grad.numpy(), np.ones_like(V))
+    np.testing.assert_allclose(std.grad.numpy(), (y - mean).detach().numpy() / std.detach().numpy(), rtol=1e-5)
+
+
+def test_invert_float_is_a_type_error():
+    compare_error(lambda lib, v: ~v, V)
+    compare_error(lambda lib, v: lib.bitwise_not(v), V)
+    compare(lambda lib, i: (~i, ~(i > 0)), np.array([[-2, 0, 5]]))
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+def test_functional_softmax_dtype(name):
+    compare(lambda lib, v: getattr(lib.nn.functional, name)(v, 1, dtype=lib.float64), V)
+
+
+def test_bool_pow_with_a_bool_tensor_exponent():
+    compare_error(lambda lib, t: lib.pow(False, t), np.array(False))
+    compare(lambda lib, t: (lib.pow(t, True), t ** False), np.array([True, False]))
