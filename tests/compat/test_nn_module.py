@@ -338,3 +338,43 @@ def test_parameter_dict_methods_and_set_submodule_match_torch():
                 r.append(f"{type(e).__name__}: {e}")
         return r
     _same_in_both(build)
+
+
+def _full_backward_hook_log(lib):
+    nn, log = lib.nn, []
+    seq = nn.Sequential(nn.Linear(3, 2), nn.Tanh(), nn.Linear(2, 1))
+    seq.load_state_dict({"0.weight": lib.tensor(np.arange(6.0).reshape(2, 3) / 5, dtype=lib.float32),
+                         "0.bias": lib.tensor([0.1, -0.2]), "2.weight": lib.tensor([[0.5, -1.0]]),
+                         "2.bias": lib.tensor([0.0])})
+
+    def record(tag):
+        return lambda m, *grads: log.append((tag, [[None if g is None else g.detach().numpy() for g in gs]
+                                                   for gs in grads]))
+    hooks = [seq[0].register_full_backward_hook(record("linear")),
+             seq[1].register_full_backward_pre_hook(lambda m, go: record("tanh pre")(m, go) or (go[0] * 2,)),
+             seq[1].register_full_backward_hook(lambda m, gi, go: (gi[0] * 10,), prepend=True)]
+    x = lib.tensor([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]], requires_grad=True)
+    seq(x).sum().backward()
+    log.append(("grads", [[x.grad.numpy().copy(), seq[0].weight.grad.numpy().copy()]]))  # torch: shared memory
+    for h in hooks:
+        h.remove()
+    with seq[0].register_full_backward_hook(record("input without grad")):  # grad_input all None
+        with pytest.warns(UserWarning, match="^Full backward hook is firing when gradients are computed with "
+                                             "respect to module outputs since no inputs require gradients"):
+            seq(lib.ones(1, 3)).sum().backward()
+    seq[0].register_full_backward_hook(lambda m, gi, go: (gi[0], gi[0]))
+    with pytest.raises(RuntimeError, match="^Backward hook returned an invalid number of grad_input, got 2, but "
+                                           "expected 1$"):
+        seq(x).sum().backward()
+    return log
+
+
+def test_full_backward_hooks_match_torch():
+    want, got = _full_backward_hook_log(real), _full_backward_hook_log(torch)
+    assert [tag for tag, _ in got] == [tag for tag, _ in want]
+    for (_, g), (_, w) in zip(got, want):
+        for gs, ws in zip(g, w, strict=True):
+            for a, b in zip(gs, ws, strict=True):
+                assert (a is None) == (b is None)
+                if b is not None:
+                    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)

@@ -14,6 +14,7 @@ import jtorch.compat as _torch
 from .. import parameter as _parameter
 from ._utils import cast_tensor, parse_to, typename
 from ..parameter import Parameter
+from ._backward_hooks import BackwardHook
 
 __all__ = ["Module"]
 
@@ -74,6 +75,7 @@ class Module:
         d["_non_persistent_buffers_set"] = set()
         d["_forward_hooks"], d["_forward_pre_hooks"] = OrderedDict(), OrderedDict()
         d["_forward_hooks_with_kwargs"], d["_forward_pre_hooks_with_kwargs"] = set(), set()
+        d["_backward_hooks"], d["_backward_pre_hooks"] = OrderedDict(), OrderedDict()
 
     forward: Callable[..., Any]
 
@@ -479,9 +481,22 @@ class Module:
             hooks.move_to_end(handle.id, last=False)
         return handle
 
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_input, grad_output) -> new grad_input or None`` after each backward through
+        a call of this module (see ``_backward_hooks``)."""
+        return self._add_hook(self._backward_hooks, set(), hook, prepend, False)
+
+    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_output) -> new grad_output or None`` before the grads reach this module."""
+        return self._add_hook(self._backward_pre_hooks, set(), hook, prepend, False)
+
     def _call_impl(self, *args, **kwargs):
         if "_jt_settled" not in self.__dict__:
             _settle_state(self)
+        backward_hook = None
+        if (self._backward_hooks or self._backward_pre_hooks) and _torch.is_grad_enabled():
+            backward_hook = BackwardHook(self, list(self._backward_hooks.values()),
+                                         list(self._backward_pre_hooks.values()))
         for hid, hook in list(self._forward_pre_hooks.items()):
             if hid in self._forward_pre_hooks_with_kwargs:
                 result = hook(self, args, kwargs)
@@ -491,13 +506,15 @@ class Module:
                 result = hook(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
+        if backward_hook is not None:
+            args = backward_hook.inputs(args)
         result = self.forward(*args, **kwargs)
         for hid, hook in list(self._forward_hooks.items()):
             out = hook(self, args, kwargs, result) if hid in self._forward_hooks_with_kwargs \
                 else hook(self, args, result)
             if out is not None:
                 result = out
-        return result
+        return result if backward_hook is None else backward_hook.outputs(result)
 
     __call__ = _call_impl
 
@@ -532,6 +549,8 @@ class Module:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        for name in ("_backward_hooks", "_backward_pre_hooks"):  # absent from pickles of older jtorch
+            self.__dict__.setdefault(name, OrderedDict())
 
 
 del _parameter
