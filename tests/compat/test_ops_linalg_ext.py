@@ -52,6 +52,15 @@ CASES = {
     "matrix_norm_subgradient_at_zero": (lambda lib, z: tuple(
         lib.linalg.matrix_norm(z * 0, o) for o in ("fro", 1, -1, math.inf, -math.inf)), ZROW),
     "torch_norm_dist_at_zero": (lambda lib, z: (lib.norm(z * 0), lib.norm(z, 3, dim=1), lib.dist(z, z * 1)), ZROW),
+    # eigh family reads one triangle of a non-symmetric input; pinv/matrix_rank tolerances as floats or tensors
+    "eigvalsh_triangles": (lambda lib, a: (lib.linalg.eigvalsh(a), lib.linalg.eigvalsh(a, "U"),
+                                           lib.linalg.eigh(a, "U")[0]), A),
+    "pinv_tolerances": (lambda lib, r: (lib.linalg.pinv(r, atol=1.0), lib.linalg.pinv(r, rtol=0.5),
+                                        lib.linalg.pinv(r, atol=lib.tensor(0.5), rtol=lib.tensor(0.1))), R),
+    "pinv_hermitian_reads_lower": (lambda lib, a: lib.linalg.pinv(a[0].detach(), hermitian=True), A),
+    "matrix_rank_tolerances": (lambda lib, a: (lib.linalg.matrix_rank(a, atol=1.0), lib.linalg.matrix_rank(a, rtol=0.3),
+                                               lib.linalg.matrix_rank(a, hermitian=True),
+                                               lib.linalg.matrix_rank(a[:, :0])), A),
     "float64": (lambda lib, d: (lib.linalg.det(d), lib.linalg.inv(d), lib.linalg.norm(d, "fro")), D),
 }
 

@@ -11,10 +11,12 @@ import math
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 import numpy as np
+from jax import lax
 
 from .. import _dtype
 from .._tensor import Tensor, call
 from ..engine import Op
+from ._convert import as_node
 from ._pointwise import _into, _is_float
 from ._registry import dims, register
 from ._return_types import RETURN_TYPES, outputs, structseq
@@ -122,7 +124,18 @@ inv = _unary("inv", jnp.linalg.inv, "LinalgInvExBackward0")
 det = _unary("det", jnp.linalg.det, "LinalgDetBackward0")
 matrix_exp = _unary("matrix_exp", jsl.expm, "LinalgMatrixExpBackward0")
 svdvals = _unary("svdvals", lambda a: jnp.linalg.svd(a, compute_uv=False), "LinalgSvdBackward0", _floating)
-_EIGVALSH = Op("eigvalsh", lambda a, *, lower: jnp.linalg.eigvalsh(a, "L" if lower else "U"), "LinalgEighBackward0")
+
+
+def _hermitian(a, lower: bool):
+    """``a`` with the values of the Hermitian matrix its ``lower`` (or upper) triangle defines, the only part
+    PyTorch's ``eigh`` family reads; the gradient stays JAX's (symmetrised), which is PyTorch's."""
+    tri = jnp.tril(a, -1) if lower else jnp.triu(a, 1)
+    full = tri + jnp.conj(jnp.swapaxes(tri, -1, -2)) + jnp.real(jnp.diagonal(a, 0, -2, -1))[..., None] * jnp.eye(
+        a.shape[-1], dtype=a.dtype)
+    return a + lax.stop_gradient(full - a)
+
+
+_EIGVALSH = Op("eigvalsh", lambda a, *, lower: jnp.linalg.eigvalsh(_hermitian(a, lower)), "LinalgEighBackward0")
 
 
 def eigvalsh(A, UPLO: str = "L", *, out=None) -> Tensor:
@@ -138,7 +151,7 @@ _SLOGDET = Op("slogdet", lambda a: tuple(jnp.linalg.slogdet(a)), "LinalgSlogdetB
 _QR = Op("qr", lambda a, *, mode: tuple(jnp.linalg.qr(a, mode=mode)), "LinalgQrBackward0")
 _QR_R = Op("qr", lambda a: jnp.linalg.qr(a, mode="r"), "LinalgQrBackward0")
 _SVD = Op("svd", lambda a, *, full: tuple(jnp.linalg.svd(a, full_matrices=full)), "LinalgSvdBackward0")
-_EIGH = Op("eigh", lambda a, *, lower: tuple(jnp.linalg.eigh(a, "L" if lower else "U")), "LinalgEighBackward0")
+_EIGH = Op("eigh", lambda a, *, lower: tuple(jnp.linalg.eigh(_hermitian(a, lower))), "LinalgEighBackward0")
 
 
 def slogdet(A, *, out=None):
@@ -194,21 +207,51 @@ def _solve(a, b, *, left, vector):
 _SOLVE = Op("solve", _solve, "LinalgSolveExBackward0")
 
 
+def _tolerances(A: Tensor, atol, rtol) -> tuple:
+    """``atol``/``rtol`` (floats or tensors) as graph inputs with PyTorch's defaults: ``rtol`` is
+    ``eps * max(m, n)``, or 0 when only ``atol`` is given."""
+    dt = np.dtype(A._node.dtype)
+    if rtol is None:
+        rtol = 0.0 if atol is not None else float(np.finfo(dt).eps) * max(A.shape[-2:])
+    return as_node(0.0 if atol is None else atol, dt), as_node(rtol, dt)
+
+
+def _singular_values(a, hermitian: bool):
+    return jnp.abs(jnp.linalg.eigvalsh(_hermitian(a, True))) if hermitian else jnp.linalg.svd(a, compute_uv=False)
+
+
+def _cutoff(s, atol, rtol):
+    return jnp.maximum(atol, rtol * jnp.max(s, -1, initial=0))
+
+
+def _pinv(a, atol, rtol, *, hermitian):
+    a = _hermitian(a, True) if hermitian else a
+    s = _singular_values(lax.stop_gradient(a), False)
+    smax = jnp.max(s, -1, initial=0)
+    relative = jnp.where(smax > 0, _cutoff(s, atol, rtol) / jnp.where(smax > 0, smax, 1), 0)
+    return jnp.linalg.pinv(a, rtol=lax.stop_gradient(relative), hermitian=hermitian)
+
+
+_PINV = Op("pinv", _pinv, "LinalgPinvBackward0")
+
+
 def pinv(A, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tensor:
     _floating("linalg.pinv", A)
-    return _into(call(_PINV, (A,), (("rtol", rtol), ("hermitian", bool(hermitian)))), out)
+    return _into(call(_PINV, (A, *_tolerances(A, atol, rtol)), (("hermitian", bool(hermitian)),)), out)
 
 
-_PINV = Op("pinv", lambda a, *, rtol, hermitian: jnp.linalg.pinv(a, rtol=rtol, hermitian=hermitian),
-           "LinalgPinvBackward0")
+def _rank(a, atol, rtol, *, hermitian):
+    s = _singular_values(a, hermitian)
+    return jnp.sum(s > _cutoff(s, atol, rtol)[..., None], -1).astype(jnp.int64)
+
+
+_RANK = Op("matrix_rank", _rank)
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tensor:
     _floating("linalg.matrix_rank", A)
-    return _into(call(_RANK, (A,), (("rtol", rtol),), differentiable=False), out)
-
-
-_RANK = Op("matrix_rank", lambda a, *, rtol: jnp.linalg.matrix_rank(a, rtol=rtol).astype(jnp.int64))
+    return _into(call(_RANK, (A, *_tolerances(A, atol, rtol)), (("hermitian", bool(hermitian)),),
+                      differentiable=False), out)
 
 
 # ---------------------------------------------------------------------------- torch.* spellings
