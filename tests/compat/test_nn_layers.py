@@ -72,6 +72,8 @@ LAYERS = [
     ("nn.Embedding(10, 3, max_norm=1.0)", [10]),
     ("nn.Flatten()", [(2, 3, 4)]),
     ("nn.Flatten(0, 1)", [(2, 3, 4)]),
+    ("nn.Unfold(2, dilation=1, padding=1, stride=(1, 2))", [(2, 3, 4, 5)]),
+    ("nn.Fold((4, 5), 2, padding=1)", [(2, 12, 30)]),
     ("nn.Unflatten(1, (2, 2))", [(3, 4)]),
     ("nn.Upsample(scale_factor=2)", [(1, 2, 3, 3)]),
     ("nn.Upsample(size=(5, 4), mode='bilinear', align_corners=False)", [(1, 2, 3, 3)]),
