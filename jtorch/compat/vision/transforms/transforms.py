@@ -64,7 +64,8 @@ class ToTensor:
 
     def _apply_batch(self, images: np.ndarray) -> np.ndarray:
         ftype = np.dtype(_dtype.to_jax(_dtype.get_default_dtype()))
-        return images.transpose(0, 3, 1, 2).astype(ftype) / ftype.type(255)
+        chw = images.transpose(0, 3, 1, 2)
+        return np.divide(chw, ftype.type(255), out=np.empty(chw.shape, ftype), dtype=ftype)  # cast in the loop
 
 
 class PILToTensor:
@@ -120,10 +121,13 @@ class Normalize(Module):
         return f"{self.__class__.__name__}(mean={self.mean}, std={self.std})"
 
     def _apply_batch_tensor(self, x: np.ndarray) -> np.ndarray | None:
+        """Normalises the batch ``x`` in place (``Compose`` passes its own intermediate)."""
         mean, std = (np.asarray(v, x.dtype) for v in (self.mean, self.std))
         if x.dtype.kind != "f" or (std == 0).any() or mean.ndim > 1 or std.ndim > 1:
             return None
-        return (x - mean.reshape(-1, 1, 1)) / std.reshape(-1, 1, 1)
+        x -= mean.reshape(-1, 1, 1)
+        x /= std.reshape(-1, 1, 1)
+        return x
 
 
 class Resize(Module):
