@@ -1,4 +1,5 @@
-"""diag_embed, multinomial, normal's gradients, ``~`` on floats and functional softmax dtypes against PyTorch."""
+"""diag_embed, multinomial, normal's gradients, ``~`` on floats, functional softmax dtypes, inner, and 0-d /
+size-1 edge cases of nonzero and unique_consecutive against PyTorch."""
 import numpy as np
 import pytest
 import torch as real
@@ -80,3 +81,25 @@ def test_functional_softmax_dtype(name):
 def test_bool_pow_with_a_bool_tensor_exponent():
     compare_error(lambda lib, t: lib.pow(False, t), np.array(False))
     compare(lambda lib, t: (lib.pow(t, True), t ** False), np.array([True, False]))
+
+
+@pytest.mark.parametrize("shapes", [((3,), (3,)), ((2, 3), (4, 3)), ((2, 1, 3), (3,)), ((), (2, 3)), ((2, 3), ())])
+def test_inner_matches_torch(shapes):
+    compare(lambda lib, a, b: lib.inner(a, b), *(RNG.standard_normal(s).astype(np.float32) for s in shapes))
+
+
+def test_inner_errors():
+    compare_error(lambda lib, a, b: lib.inner(a, b), V, V.T)
+    compare_error(lambda lib, a, b: lib.inner(a, b.double()), V, V)
+
+
+@pytest.mark.parametrize("value", [3.0, 0.0])
+def test_nonzero_of_0d(value):
+    compare(lambda lib, t: (lib.nonzero(t), lib.nonzero(t, as_tuple=True), lib.argwhere(t)), np.float32(value))
+
+
+def test_unique_consecutive_0d_and_size_one_dims():
+    x = np.repeat(np.array([[[1.0, 1, 2, 2, 3]]], np.float32), 5, axis=0)
+    compare(lambda lib, t: lib.unique_consecutive(t, return_inverse=True, return_counts=True), np.float32(2.0),
+            grad=False)
+    compare(lambda lib, t: lib.unique_consecutive(t, return_inverse=True, return_counts=True, dim=1), x, grad=False)

@@ -213,10 +213,19 @@ Tensor.__setitem__ = setitem
 @register("nonzero")
 def nonzero(input, *, as_tuple: bool = False):
     """Indices of non-zero elements; syncs (the result's size depends on the values)."""
-    where = np.nonzero(np.asarray(input._value()))
+    value = np.asarray(input._value())
+    if value.ndim == 0:  # PyTorch: a 0-d input is one element with no coordinates
+        n = int(value != 0)
+        return (_from_np(np.zeros(n, np.int64)),) if as_tuple else _from_np(np.zeros((n, 0), np.int64))
+    where = np.nonzero(value)
     if as_tuple:
         return tuple(_from_np(w.astype(np.int64)) for w in where)
     return _from_np(np.stack(where, axis=1).astype(np.int64) if where else np.zeros((0, 0), np.int64))
+
+
+@register("argwhere")
+def argwhere(input) -> Tensor:
+    return nonzero(input)
 
 
 @register("masked_select")

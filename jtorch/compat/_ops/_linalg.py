@@ -1,4 +1,4 @@
-"""Matrix products: ``matmul`` (``@``), ``mm``, ``bmm``, ``mv``, ``dot``, ``outer``, with PyTorch's shape
+"""Matrix products: ``matmul`` (``@``), ``mm``, ``bmm``, ``mv``, ``dot``, ``inner``, ``outer``, with PyTorch's shape
 and dtype errors (PyTorch does not promote in matrix products: mixed dtypes raise)."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import jax.numpy as jnp
 from .. import _dtype
 from .._tensor import Tensor, call
 from ..engine import Op
-from ._pointwise import _into
+from ._pointwise import _into, mul
 from ._registry import register
 
 _MATMUL = Op("matmul", jnp.matmul, "MmBackward0")
@@ -17,6 +17,7 @@ _BMM = Op("bmm", jnp.matmul, "BmmBackward0")
 _MV = Op("mv", jnp.matmul, "MvBackward0")
 _DOT = Op("dot", jnp.dot, "DotBackward0")
 _OUTER = Op("outer", jnp.outer, "OuterBackward0")
+_INNER = Op("inner", jnp.inner, "ViewBackward0")
 _UNSAFE = Op("matmul", jnp.matmul, "UnsafeViewBackward0")
 
 
@@ -90,7 +91,7 @@ def mv(input, vec, *, out=None) -> Tensor:
     return _into(call(_MV, (input, vec)), out)
 
 
-@register("dot", aliases=("inner",))
+@register("dot")
 def dot(input, other, *, out=None) -> Tensor:
     a, b = tuple(input.shape), tuple(other.shape)
     if len(a) != 1 or len(b) != 1:
@@ -100,6 +101,20 @@ def dot(input, other, *, out=None) -> Tensor:
                            f"number of elements, but got {a[0]} and {b[0]} elements respectively")
     _same_dtype("dot", input, other)
     return _into(call(_DOT, (input, other)), out)
+
+
+@register("inner")
+def inner(input, other, *, out=None) -> Tensor:
+    """Contracts the last dims of both inputs (a product when either is 0-d)."""
+    if input.dim() == 0 or other.dim() == 0:
+        return _into(mul(input, other), out)
+    a, b = tuple(input.shape), tuple(other.shape)
+    if a[-1] != b[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes {list(a)} "
+                           f"and {list(b)}")
+    if input._node.dtype != other._node.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    return _into(call(_INNER, (input, other)), out)
 
 
 @register("outer", aliases=("ger",))

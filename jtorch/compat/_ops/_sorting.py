@@ -263,7 +263,7 @@ def unique_consecutive(input, return_inverse: bool = False, return_counts: bool 
     if flat.shape[0] == 0:
         starts = np.zeros(0, bool)
     else:
-        diff = (flat[1:] != flat[:-1]).reshape(flat.shape[0] - 1, -1).any(-1)
+        diff = (flat[1:] != flat[:-1]).reshape(flat.shape[0] - 1, int(np.prod(flat.shape[1:]))).any(-1)
         starts = np.concatenate([[True], diff])
     vals = flat[starts] if dim is None else np.moveaxis(flat[starts], 0, axis)
     out = [_from_np(vals)]
