@@ -15,7 +15,7 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
-from . import _grad_mode, engine
+from . import _config, _grad_mode, engine
 from .engine import Node, Op
 
 __all__ = ["Tensor", "Size", "wrap", "call"]
@@ -107,7 +107,8 @@ class Tensor:
         """Makes ``array`` this tensor's value and keeps it in step (``from_numpy`` / ``numpy()``).
 
         JAX arrays cannot alias NumPy memory, so the NumPy array itself becomes the graph leaf (later
-        NumPy writes are read by later ops) and in-place tensor writes are copied back into it at once.
+        NumPy writes are read by later ops) and in-place tensor writes are copied back into it by the
+        sync that computes them (``engine.write_host``), or when ``numpy()`` hands the array out.
         """
         self._host = array
         node = engine.constant(array, self._node_.requires_grad)
@@ -120,8 +121,8 @@ class Tensor:
         if tuple(node.shape) != host.shape or node.dtype != host.dtype:
             self._host = None  # resized or re-typed by `out=`: the NumPy array no longer matches
             return node
-        np.copyto(host, np.asarray(engine.value(node)))
-        return engine.constant(host)
+        engine.write_host(node, host)
+        return node
 
     # ------------------------------------------------------------------ shape and type
 
@@ -276,6 +277,7 @@ class Tensor:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         if self._base is not None:
             if self._view == ((DETACH, ()),) and self._base._host is not None:
+                self._base._value()  # a pending in-place write lands in the array
                 return self._base._host  # t.detach().numpy() / t.data.numpy() of a shared tensor
             return np.array(self._value())
         if self._host is None or self._node_.value is not self._host:
@@ -346,7 +348,8 @@ def wrap(node: Node, cls: type = Tensor) -> Tensor:
     """A new handle on ``node`` (no base). Applies the engine's eager / size-cap policy."""
     t = object.__new__(cls)
     t._init_handle(node)
-    engine.maybe_sync()
+    if _config.eager or engine._pending_since_sync >= _config.max_pending:  # engine.maybe_sync, inlined
+        engine.sync()
     return t
 
 
@@ -375,11 +378,19 @@ def view(base: Tensor, op: Op, static: tuple) -> Tensor:
     return t
 
 
+_float_cache: dict = {}
+
+
 def _is_float(dtype) -> bool:
-    if isinstance(dtype, tuple):  # a multi-output op: differentiable if any output is
-        return any(map(_is_float, dtype))
-    return isinstance(dtype, np.dtype) and (np.issubdtype(dtype, np.floating) or np.issubdtype(dtype, np.complexfloating)
-                                            or dtype.name == "bfloat16")
+    hit = _float_cache.get(dtype)
+    if hit is None:
+        if isinstance(dtype, tuple):  # a multi-output op: differentiable if any output is
+            hit = any(map(_is_float, dtype))
+        else:
+            hit = isinstance(dtype, np.dtype) and (np.issubdtype(dtype, np.floating) or dtype.name == "bfloat16"
+                                                   or np.issubdtype(dtype, np.complexfloating))
+        _float_cache[dtype] = hit
+    return hit
 
 
 def _leaf_node(node: Node, owner: Tensor) -> Node:

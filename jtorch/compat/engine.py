@@ -148,7 +148,14 @@ _shape_cache: dict[tuple, tuple] = {}
 
 
 def _abstract(op: Op, static: tuple, inputs: tuple[Node, ...]) -> tuple:
-    key = (op, static, *[(n.shape, n.dtype) for n in inputs])
+    if len(inputs) == 2:  # the common arities without building a list
+        a, b = inputs
+        key = (op, static, a.shape, a.dtype, b.shape, b.dtype)
+    elif len(inputs) == 1:
+        a = inputs[0]
+        key = (op, static, a.shape, a.dtype)
+    else:
+        key = (op, static, *[x for n in inputs for x in (n.shape, n.dtype)])
     hit = _shape_cache.get(key)
     if hit is None:
         kwargs = dict(static)
@@ -176,7 +183,7 @@ def apply(op: Op, inputs: tuple[Node, ...], static: tuple = (), requires_grad: b
     ``aval`` (``(shape, dtype)``) skips shape inference where the caller already knows the result.
     """
     global _pending_since_sync
-    shape, dtype = aval if aval is not None else _abstract(op, static, inputs)
+    shape, dtype = _abstract(op, static, inputs) if aval is None else aval
     _stats.nodes += 1
     _pending_since_sync += 1
     return Node(op, static, inputs, shape, dtype, None, requires_grad)
@@ -230,6 +237,34 @@ def _explain(ops: tuple, leaves: tuple, outputs: tuple) -> str:
     return f"new set of outputs: expected={best[2]} != got={outputs}"
 
 
+_host_writes: dict[int, tuple[Node, np.ndarray]] = {}  # id(host) -> (pending node, host array)
+
+
+def write_host(node: Node, host: np.ndarray) -> None:
+    """Copies ``node``'s value into the NumPy array ``host`` (a ``from_numpy`` tensor written in place)
+    at the sync that computes it, then makes ``host`` the node's value, so that later NumPy writes are
+    read by later ops. A later write to the same array replaces an earlier one still pending."""
+    if node.value is None:
+        _host_writes[id(host)] = (node, host)
+    else:
+        _copy_to_host(node, host)
+
+
+def _copy_to_host(node: Node, host: np.ndarray) -> None:
+    if node.value is not host:
+        np.copyto(host, np.asarray(node.value))
+        node.value = host
+
+
+def _flush_host_writes() -> None:
+    for key, (node, host) in list(_host_writes.items()):
+        if node.value is not None:
+            _copy_to_host(node, host)
+            del _host_writes[key]
+        elif node.error is not None:
+            del _host_writes[key]
+
+
 def owe_backward_sync() -> None:
     """Marks gradient nodes left pending by ``backward`` (see :func:`settle`)."""
     global _backward_owed
@@ -256,6 +291,7 @@ def sync(extra: Iterable[Node] = (), skip: Collection[int] = ()) -> None:
     if skip:
         roots = [n for n in roots if id(n) not in skip]
     roots.extend(n for n in extra if n.value is None and n.error is None)
+    roots.extend(n for n, _ in _host_writes.values() if n.error is None)
     _pending_since_sync = 0
     _backward_owed = False
     for n in extra:
@@ -265,6 +301,8 @@ def sync(extra: Iterable[Node] = (), skip: Collection[int] = ()) -> None:
         return
     try:
         _compute(roots)
+        if _host_writes:
+            _flush_host_writes()
     except Exception as first:
         for root in roots if len(roots) > 1 else ():
             try:
@@ -274,6 +312,7 @@ def sync(extra: Iterable[Node] = (), skip: Collection[int] = ()) -> None:
                 root.error = e
         if len(roots) == 1:
             roots[0].error = first
+        _flush_host_writes()
         raise
 
 

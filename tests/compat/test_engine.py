@@ -220,3 +220,37 @@ def test_first_step_compiles_the_step_once(make_opt):
         model.zero_grad()
         loss.item()
     assert engine.stats()["compilations"] == 0
+
+
+def test_from_numpy_write_back_is_lazy_and_visible():
+    import torch as real
+    results = {}
+    for lib in (torch, real):
+        a = np.arange(6, dtype=np.float32).reshape(2, 3)
+        t = lib.from_numpy(a)
+        t.mul_(2)
+        t[0, 1] = -1.0
+        t.data.add_(1)
+        if lib is torch:
+            assert engine._host_writes  # nothing computed yet
+            engine.sync()
+        out = [a.copy()]
+        b = np.ones(3, np.float32)
+        u = lib.from_numpy(b)
+        u.sub_(5)
+        del u  # the write still lands in the array
+        (t * 1).tolist()  # any sync
+        out.append(b.copy())
+        a[1, 2] = 100.0  # NumPy writes are read by later ops
+        out.append(t.sum().item())
+        out.append(t.add_(1).numpy() is a)
+        results[lib] = out
+    for got, want in zip(results[torch], results[real]):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_from_numpy_weights_train_with_one_execution_per_step():
+    _manual_loop(3)
+    engine.reset_stats()
+    _manual_loop(10)
+    assert engine.stats()["executions"] == 10 + 1 and engine.stats()["compilations"] == 0  # + the final read
