@@ -14,6 +14,7 @@ Public API: :func:`stats`, :func:`reset_stats`, :func:`sync`, :func:`set_eager`.
 from __future__ import annotations
 
 import itertools
+import operator
 import sys
 import weakref
 from typing import Any, Callable, Collection, Iterable
@@ -53,7 +54,7 @@ class Node:
     """
 
     __slots__ = ("op", "static", "inputs", "shape", "dtype", "value", "seq", "requires_grad", "leaf",
-                 "freed", "error", "__weakref__")
+                 "freed", "error", "gen", "pos", "__weakref__")
 
     def __init__(self, op, static, inputs, shape, dtype, value=None, requires_grad=False):
         self.op, self.static, self.inputs = op, static, inputs
@@ -63,6 +64,7 @@ class Node:
         self.leaf = None
         self.freed = False
         self.error = None  # the exception its computation raised; it is then never retried
+        self.gen = 0  # with ``pos``: its place in the program a sync is building (``_compute``)
 
     @property
     def pending(self) -> bool:
@@ -201,23 +203,31 @@ _executables: dict[tuple, Callable] = {}
 _key_parts: list[tuple] = []  # for JTORCH_LOG_COMPILES: (ops, leaves, outputs) of each compiled key
 
 
-def _pending_closure(roots: Iterable[Node]) -> list[Node]:
-    seen: dict[int, Node] = {}
+_GEN = itertools.count(1)  # one number per _compute: marks the nodes it has numbered
+_by_seq = operator.attrgetter("seq")
+
+
+def _pending_closure(roots: Iterable[Node], gen: int) -> list[Node]:
+    """The pending nodes ``roots`` need, in creation order, each marked with ``gen``."""
+    order = []
     stack = [n for n in roots if n.value is None]
     while stack:
         n = stack.pop()
-        if id(n) in seen:
+        if n.gen == gen:
             continue
-        seen[id(n)] = n
-        stack.extend(i for i in n.inputs if i.value is None and id(i) not in seen)
-    return sorted(seen.values(), key=lambda n: n.seq)
+        n.gen = gen
+        order.append(n)
+        stack.extend([i for i in n.inputs if i.value is None and i.gen != gen])
+    order.sort(key=_by_seq)
+    return order
 
 
-def _build(program: tuple, n_leaves: int, outputs: tuple[int, ...]) -> Callable:
+def _build(program: tuple, outputs: tuple[int, ...]) -> Callable:
+    """The executable of ``program``: ``refs`` ``k >= 0`` name the k-th op's result, ``~j`` leaf ``j``."""
     def run(*leaves):
-        env = list(leaves)
+        env = []
         for op, static, refs in program:
-            env.append(op.fn(*[env[r] for r in refs], **dict(static)))
+            env.append(op.fn(*[env[r] if r >= 0 else leaves[~r] for r in refs], **dict(static)))
         return tuple(env[i] for i in outputs)
 
     return jax.jit(run)
@@ -317,25 +327,23 @@ def sync(extra: Iterable[Node] = (), skip: Collection[int] = ()) -> None:
 
 
 def _compute(roots: list[Node]) -> None:
-    order = _pending_closure(roots)
-    order_pos = {id(n): k for k, n in enumerate(order)}
-    leaf_pos: dict[int, int] = {}
+    gen = next(_GEN)
+    order = _pending_closure(roots, gen)
+    for k, n in enumerate(order):
+        n.pos = k
     leaf_nodes: list[Node] = []
-    for node in order:
-        for i in node.inputs:
-            if id(i) not in order_pos and id(i) not in leaf_pos:
-                leaf_pos[id(i)] = len(leaf_nodes)
+    program = []
+    for n in order:
+        refs = []
+        for i in n.inputs:
+            if i.gen != gen:  # a materialised input met for the first time: the next leaf
+                i.gen, i.pos = gen, ~len(leaf_nodes)
                 leaf_nodes.append(i)
-    n_leaves = len(leaf_nodes)
-
-    def ref(i: Node) -> int:  # leaves first, then pending nodes, in one env list
-        p = order_pos.get(id(i))
-        return leaf_pos[id(i)] if p is None else n_leaves + p
-
-    program = tuple((n.op, n.static, tuple(ref(i) for i in n.inputs)) for n in order)
-    root_ids = {id(n) for n in roots}
-    outputs = tuple(n_leaves + k for k, n in enumerate(order) if id(n) in root_ids)
-    leaves = tuple((n.shape, n.dtype) for n in leaf_nodes)
+            refs.append(i.pos)
+        program.append((n.op, n.static, tuple(refs)))
+    program = tuple(program)
+    outputs = tuple(sorted({n.pos for n in roots if n.value is None}))
+    leaves = tuple([(n.shape, n.dtype) for n in leaf_nodes])
     key = (program, leaves, outputs)
     exe = _executables.get(key)
     if exe is None:
@@ -343,14 +351,14 @@ def _compute(roots: list[Node]) -> None:
             print(f"[jtorch] compile #{_stats.compilations + 1}: "
                   f"{_explain(program, leaves, outputs)}", file=sys.stderr)
             _key_parts.append((program, leaves, outputs))
-        exe = _executables[key] = _build(program, n_leaves, outputs)
+        exe = _executables[key] = _build(program, outputs)
         _stats.compilations += 1
     else:
         _stats.cache_hits += 1
     _stats.executions += 1
     _stats.syncs += 1
     values = exe(*[n.value for n in leaf_nodes])
-    for node, value in zip((n for n in order if id(n) in root_ids), values):
+    for node, value in zip([order[k] for k in outputs], values):
         node.value = value
         if not node.requires_grad or node.leaf is not None:
             # Nothing can backpropagate through it: drop the inputs so old graphs can be freed.
