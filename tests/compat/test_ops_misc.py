@@ -103,3 +103,17 @@ def test_unique_consecutive_0d_and_size_one_dims():
     compare(lambda lib, t: lib.unique_consecutive(t, return_inverse=True, return_counts=True), np.float32(2.0),
             grad=False)
     compare(lambda lib, t: lib.unique_consecutive(t, return_inverse=True, return_counts=True, dim=1), x, grad=False)
+
+
+@pytest.mark.parametrize("fn", [lambda lib, x: x.mH, lambda lib, x: x.H, lambda lib, x: lib.adjoint(x[None]),
+                                lambda lib, x: x.adjoint(), lambda lib, x: lib.diagflat(x, -1),
+                                lambda lib, x: x.sum_to_size(1, 3), lambda lib, x: x.sum_to_size(3),
+                                lambda lib, x: x[None].sum_to_size((2, 1))])
+def test_conj_transposes_diagflat_sum_to_size(fn):
+    compare(fn, V)
+
+
+@pytest.mark.parametrize("fn", [lambda lib, x: x[0].mH, lambda lib, x: x[None].H, lambda lib, x: x[0].adjoint(),
+                                lambda lib, x: x.sum_to_size(4, 3), lambda lib, x: x.sum_to_size(2, 3, 1)])
+def test_conj_transpose_and_sum_to_size_errors(fn):
+    compare_error(fn, V)

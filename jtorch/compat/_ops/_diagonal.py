@@ -1,5 +1,5 @@
 """The diagonal family: ``diagonal`` (a view: writes through it reach the base), ``diag``, ``diag_embed``,
-``tril``/``triu``, ``trace``."""
+``diagflat``, ``tril``/``triu``, ``trace``."""
 from __future__ import annotations
 
 import jax.numpy as jnp
@@ -62,6 +62,12 @@ def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1, *, out=No
     if a == b:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     return _into(call(_DIAG_EMBED_ND, (input,), (("offset", int(offset)), ("axis1", a), ("axis2", b))), out)
+
+
+@register("diagflat")
+def diagflat(input, offset: int = 0) -> Tensor:
+    """A matrix whose ``offset`` diagonal is the flattened input."""
+    return diag_embed(input.reshape(-1), offset)
 
 
 def _triangle(name: str, fn, grad_name: str):

@@ -20,16 +20,23 @@ def _axes(t: Tensor, dim) -> tuple[int, ...] | None:
     return () if t.dim() == 0 else axes  # dim 0 / -1 of a 0-d tensor reduces nothing
 
 
+# PyTorch's grad_fn of a reduction over given dims (its overload with `dim`)
+_DIM_GRAD_NAMES = {"SumBackward0": "SumBackward1", "MeanBackward0": "MeanBackward1", "ProdBackward0": "ProdBackward1"}
+
+
 def _reduce(name: str, fn, grad_name: str, dtype_rule, saves: bool = True):
-    op = Op(name, lambda x, *, axis, keepdims, dtype: fn(x.astype(dtype), axis=axis, keepdims=keepdims), grad_name,
-            saves)
+    def reduce(x, *, axis, keepdims, dtype):
+        return fn(x.astype(dtype), axis=axis, keepdims=keepdims)
+
+    op = Op(name, reduce, grad_name, saves)
+    op_dim = Op(name, reduce, _DIM_GRAD_NAMES.get(grad_name, grad_name), saves)
 
     def impl(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
         if not isinstance(dim, (int, tuple, list, type(None))):  # sum(x, torch.float64) style
             dim, dtype = None, dim
         dt = _dtype.to_jax(dtype_rule(_dtype.from_any(input._node.dtype), dtype))
         static = (("axis", _axes(input, dim)), ("keepdims", bool(keepdim)), ("dtype", dt))
-        return _into(call(op, (input,), static), out)
+        return _into(call(op if dim is None else op_dim, (input,), static), out)
 
     impl.__name__ = name
     register(name)(impl)
@@ -52,7 +59,7 @@ def _var_impl(name: str, fn, grad_name: str):
         ddof = correction if correction is not None else (0 if unbiased is False else 1)
         mean_dtype(_dtype.from_any(input._node.dtype), op=name)
         static = (("axis", _axes(input, dim)), ("keepdims", bool(keepdim)), ("ddof", ddof))
-        return _into(call(op, (input,), static), out)
+        return _into(call(op if dim is None else op_dim, (input,), static), out)
 
     impl.__name__ = name
     register(name)(impl)
@@ -154,3 +161,18 @@ def _install_minmax():
 
 
 _install_minmax()
+
+
+@register("sum_to_size", function=False)
+def sum_to_size(self, *size) -> Tensor:
+    """Sums ``self`` down to ``size``, to which it must broadcast (the reverse of ``expand``)."""
+    from ._creation import _size
+    target, shape = _size(size), tuple(self.shape)
+    lead = len(shape) - len(target)
+    if lead < 0 or [t for t, s in zip(target, shape[lead:]) if t not in (1, s)]:  # (`any` is torch.any here)
+        raise RuntimeError(f"size {{{list(target)}}} is not expandable to size {{{list(shape)}}}.")
+    axes = tuple(range(lead)) + tuple(lead + i for i, t in enumerate(target) if t == 1 and shape[lead + i] != 1)
+    if not axes:
+        return self
+    out = sum(self, axes, keepdim=True)
+    return out.reshape(target) if lead else out

@@ -26,6 +26,8 @@ _RESHAPE = _view_op("reshape", lambda x, *, shape: jnp.reshape(x, shape),
 _PERMUTE = _view_op("permute", lambda x, *, perm: jnp.transpose(x, perm),
                     lambda base, new, *, perm: jnp.transpose(new, np.argsort(perm)).astype(base.dtype),
                     "PermuteBackward0")
+_TRANSPOSE = _view_op("transpose", _PERMUTE.fn, _tensor.WRITE_OPS[_PERMUTE].fn, "TransposeBackward0")
+_T_VIEW = _view_op("t", _PERMUTE.fn, _tensor.WRITE_OPS[_PERMUTE].fn, "TBackward0")
 _EXPAND = Op("expand", lambda x, *, shape: jnp.broadcast_to(x, shape), "ExpandBackward0", saves=False)
 
 
@@ -118,18 +120,18 @@ def transpose(input, dim0: int, dim1: int) -> Tensor:
     n = input.dim()
     if n == 0:
         dims(dim0, 0), dims(dim1, 0)
-        return view(input, _PERMUTE, (("perm", ()),))
+        return view(input, _TRANSPOSE, (("perm", ()),))
     a, b = dims((dim0, dim1), n)
     perm = list(range(n))
     perm[a], perm[b] = perm[b], perm[a]
-    return view(input, _PERMUTE, (("perm", tuple(perm)),))
+    return view(input, _TRANSPOSE, (("perm", tuple(perm)),))
 
 
 @register("t")
 def t(input) -> Tensor:
     if input.dim() > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
-    return transpose(input, 0, 1) if input.dim() == 2 else view(input, _PERMUTE, (("perm", tuple(range(input.dim()))),))
+    return view(input, _T_VIEW, (("perm", tuple(reversed(range(input.dim())))),))
 
 
 def _T(self) -> Tensor:
@@ -142,8 +144,31 @@ def _mT(self) -> Tensor:
     return transpose(self, -2, -1)
 
 
+def _conj_transpose(self: Tensor, name: str) -> Tensor:
+    """``mH`` / ``adjoint()``: the conjugate transpose of the last two dims (a transpose for real dtypes)."""
+    if self.dim() < 2:
+        raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got {self.dim()}-D "
+                           f"tensor.")
+    out = transpose(self, -2, -1)
+    return out.conj() if self.is_complex() else out
+
+
+def _H(self) -> Tensor:
+    if self.dim() != 2:
+        hint = " For batches of matrices, consider using tensor.mH" if self.dim() > 2 else ""
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.dim()}-D tensor.{hint}")
+    return _conj_transpose(self, "H")
+
+
+@register("adjoint")
+def adjoint(input) -> Tensor:
+    return _conj_transpose(input, "adjoint()")
+
+
 Tensor.T = property(_T)
 Tensor.mT = property(_mT)
+Tensor.mH = property(lambda self: _conj_transpose(self, "mH"))
+Tensor.H = property(_H)
 
 
 @register("squeeze")
