@@ -178,6 +178,23 @@ def constant(value: Any, requires_grad: bool = False) -> Node:
     return Node(None, (), (), tuple(np.shape(value)), np.dtype(value.dtype), value, requires_grad)
 
 
+_scalars: dict[tuple, Any] = {}
+
+
+def scalar(value, dtype) -> Node:
+    """A materialised 0-d node for a Python scalar, its device array cached by value: a NumPy leaf is
+    copied to the device at every executable call (~4 us each, measured with 5 scalar arguments)."""
+    key = (value, type(value), dtype)
+    if value == 0:
+        key += (str(value),)  # -0.0 == 0.0, but not for 1 / x
+    array = _scalars.get(key)
+    if array is None:
+        if len(_scalars) >= 4096:  # a schedule makes a new value every step: keep the cache bounded
+            _scalars.clear()
+        array = _scalars[key] = jax.device_put(np.asarray(value, dtype))
+    return constant(array)
+
+
 def apply(op: Op, inputs: tuple[Node, ...], static: tuple = (), requires_grad: bool = False,
           aval: tuple | None = None) -> Node:
     """Adds a pending node ``op(*inputs, **dict(static))``; shape errors surface here, at the caller.

@@ -32,7 +32,7 @@ def scalar_node(value, dtype: np.dtype) -> Node:
     """A runtime leaf for a Python scalar: its value never enters the executable cache key."""
     if isinstance(value, int) and np.dtype(dtype).kind in "iu":  # torch wraps out-of-range ints (uint8 - 5)
         return engine.constant(np.asarray(value & 0xFFFFFFFFFFFFFFFF, np.uint64).astype(dtype))
-    return engine.constant(np.asarray(value, dtype=dtype))
+    return engine.scalar(value, dtype)
 
 
 _result_cache: dict[tuple, np.dtype] = {}

@@ -65,7 +65,7 @@ def _leaf(value, dtype) -> Tensor | Any:
         return value
     if isinstance(value, (tuple, list)):
         return tuple(_leaf(v, dtype) for v in value)
-    return wrap(engine.constant(np.asarray(value, dtype)))
+    return wrap(engine.scalar(value, dtype))
 
 
 #: Factories whose PyTorch rule computes per-step scalars in Python floats that float32 cannot match
