@@ -13,7 +13,8 @@ from jtorch.nn.functional import _conv
 from torch_ref import assert_close, check_op, rand
 
 # (n, input shape, weight shape, kwargs). Contractions C_in/groups * prod(k) above and below the patches
-# threshold, so both CPU lowerings are exercised.
+# threshold, and above it output positions N * prod(out) below and above the patches weight-gradient
+# threshold (the last case), so every CPU lowering is exercised.
 CONV = [
     (1, (2, 3, 10), (4, 3, 4), {"stride": 3, "padding": 2}),
     (1, (3, 10), (4, 3, 3), {}),
@@ -29,6 +30,7 @@ CONV = [
     (2, (0, 3, 5, 5), (4, 3, 3, 3), {}),
     (3, (1, 2, 5, 6, 4), (3, 2, 2, 3, 2), {"stride": (1, 2, 1), "padding": 1}),
     (3, (1, 16, 4, 4, 4), (4, 16, 3, 3, 3), {"padding": "same"}),
+    (1, (32, 16, 1024), (4, 16, 5), {"padding": 2}),
 ]
 CONV_T = [
     (1, (2, 40, 5), (40, 8, 3), {"stride": 2, "padding": 1, "output_padding": 1}),
