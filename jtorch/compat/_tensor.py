@@ -107,8 +107,10 @@ class Tensor:
         """Makes ``array`` this tensor's value and keeps it in step (``from_numpy`` / ``numpy()``).
 
         JAX arrays cannot alias NumPy memory, so the NumPy array itself becomes the graph leaf (later
-        NumPy writes are read by later ops) and in-place tensor writes are copied back into it by the
-        sync that computes them (``engine.write_host``), or when ``numpy()`` hands the array out.
+        NumPy writes are read by later ops) and in-place tensor writes are copied back into it at once,
+        except for a tensor that requires grad (a parameter trained in place by ``w.data -= ...``):
+        its writes land in the array at the next sync (``engine.write_host``) or ``numpy()``, so that
+        each training step is not cut by a sync per write.
         """
         self._host = array
         node = engine.constant(array, self._node_.requires_grad)
@@ -122,6 +124,8 @@ class Tensor:
             self._host = None  # resized or re-typed by `out=`: the NumPy array no longer matches
             return node
         engine.write_host(node, host)
+        if not self._node_.requires_grad:  # tutorials print the array right after `t += 1`
+            engine.value(node)
         return node
 
     # ------------------------------------------------------------------ shape and type

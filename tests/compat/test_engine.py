@@ -222,28 +222,32 @@ def test_first_step_compiles_the_step_once(make_opt):
     assert engine.stats()["compilations"] == 0
 
 
-def test_from_numpy_write_back_is_lazy_and_visible():
+def test_from_numpy_write_back():
+    """Plain tensors write back at once (tutorials print the array right after `t += 1`); a tensor
+    that requires grad writes back at the next sync, and a write lands even if the tensor is gone."""
     import torch as real
     results = {}
     for lib in (torch, real):
         a = np.arange(6, dtype=np.float32).reshape(2, 3)
         t = lib.from_numpy(a)
-        t.mul_(2)
-        t[0, 1] = -1.0
-        t.data.add_(1)
-        if lib is torch:
-            assert engine._host_writes  # nothing computed yet
-            engine.sync()
+        t += 1
         out = [a.copy()]
-        b = np.ones(3, np.float32)
-        u = lib.from_numpy(b)
-        u.sub_(5)
-        del u  # the write still lands in the array
+        t[0, 1] = -1.0
+        out.append(a.copy())
+        w_array = np.ones(3, np.float32)
+        w = lib.from_numpy(w_array).requires_grad_()
+        w.data -= 0.5
+        if lib is torch:
+            assert engine._host_writes  # pending until the next sync
         (t * 1).tolist()  # any sync
-        out.append(b.copy())
+        out.append(w_array.copy())
+        w.data.mul_(4)
+        del w
+        (t * 1).tolist()
+        out.append(w_array.copy())
         a[1, 2] = 100.0  # NumPy writes are read by later ops
         out.append(t.sum().item())
-        out.append(t.add_(1).numpy() is a)
+        out.append(np.shares_memory(t.add_(1).numpy(), a))
         results[lib] = out
     for got, want in zip(results[torch], results[real]):
         np.testing.assert_array_equal(got, want)
