@@ -373,7 +373,11 @@ def view(base: Tensor, op: Op, static: tuple) -> Tensor:
     """A view of ``base`` through ``op``: shares "storage" (in-place writes go through to the root)."""
     root = base if base._base is None else base._base
     chain = (base._view if base._base is not None else ()) + ((op, static),)
-    node = engine.apply(op, (base._node,), static)
+    node = base._node
+    if op is DETACH and node.value is not None:  # `loss.detach()`, `w.grad.data`: no op to compute
+        node = engine.constant(node.value)
+    else:
+        node = engine.apply(op, (node,), static)
     node.requires_grad = (op is not DETACH and _grad_mode._State.enabled and base._node.requires_grad
                           and _is_float(node.dtype))
     t = object.__new__(Tensor)

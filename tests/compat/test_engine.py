@@ -258,3 +258,16 @@ def test_from_numpy_weights_train_with_one_execution_per_step():
     engine.reset_stats()
     _manual_loop(10)
     assert engine.stats()["executions"] == 10 + 1 and engine.stats()["compilations"] == 0  # + the final read
+
+
+def test_reading_a_computed_loss_runs_nothing():
+    """`loss.item()` / `loss.detach().numpy()` after `optimizer.step()` read the value the step computed."""
+    model = torch.nn.Linear(4, 2)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    x = torch.tensor(np.ones((3, 4), np.float32))
+    loss = model(x).pow(2).mean()
+    loss.backward()
+    opt.step()
+    engine.reset_stats()
+    value, array = loss.item(), loss.detach().numpy()
+    assert engine.stats()["executions"] == 0 and value == array
