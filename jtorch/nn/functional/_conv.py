@@ -4,8 +4,9 @@ The public layout is PyTorch's: activations ``(N, C, *spatial)``, weights ``(C_o
 (transposed: ``(C_in, C_out / groups, *k)``). How the convolution is lowered is chosen per backend: XLA:CPU
 runs ``conv_general_dilated`` in NCHW ~3x slower forward and its weight gradient several times slower than
 the same product as channels-last patches times a matrix (see ``benchmarks/conv_lowering.py``), so on CPU
-small contractions are a patches matmul and large ones a channels-last convolution whose weight tangent is
-a patches matmul. GPU/TPU keep NCHW ``conv_general_dilated``, which is native there.
+small contractions are a patches matmul and large ones a channels-last convolution, whose weight tangent
+is a patches matmul when the conv has many output positions. GPU/TPU keep NCHW ``conv_general_dilated``,
+which is native there.
 """
 from __future__ import annotations
 
