@@ -64,13 +64,14 @@ def main() -> None:
     rows.append(("per-op overhead (us)", _per_op_us(jt, 40000), _per_op_us(real, 40000)))
     engine.reset_stats()
     jt_ms, _ = _manual_loop(jt, args.iters)
-    compiles = engine.stats()["compilations"]
+    compiles, executions = engine.stats()["compilations"], engine.stats()["executions"]
     real_ms, _ = _manual_loop(real, args.iters)
     rows.append(("manual 2-layer loop (ms/iter)", jt_ms, real_ms))
     print(f"{'benchmark':32s} {'jtorch':>10s} {'pytorch':>10s} {'ratio':>8s}")
     for name, a, b in rows:
         print(f"{name:32s} {a:10.3f} {b:10.3f} {a / b:8.2f}x")
     print(f"compilations during the manual loop (after warm-up included): {compiles}")
+    print(f"executions per step of the manual loop (from_numpy weights): {executions / (args.iters + 5):.2f}")
 
 
 if __name__ == "__main__":
