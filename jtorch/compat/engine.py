@@ -24,7 +24,7 @@ import numpy as np
 
 from . import _config
 
-__all__ = ["Op", "Node", "stats", "reset_stats", "sync", "set_eager", "settle", "owe_backward_sync"]
+__all__ = ["Op", "Node", "stats", "reset_stats", "sync", "set_eager"]
 
 
 class Op:
@@ -187,7 +187,10 @@ def scalar(value, dtype) -> Node:
     key = (value, type(value), dtype)
     if value == 0:
         key += (str(value),)  # -0.0 == 0.0, but not for 1 / x
-    array = _scalars.get(key)
+    try:
+        array = _scalars.get(key)
+    except TypeError:  # an unhashable value (a 0-d array as a hyper-parameter)
+        return constant(np.asarray(value, dtype))
     if array is None:
         if len(_scalars) >= 4096:  # a schedule makes a new value every step: keep the cache bounded
             _scalars.clear()
