@@ -346,6 +346,13 @@ def sync(extra: Iterable[Node] = (), skip: Collection[int] = ()) -> None:
         raise
 
 
+def realize(nodes: list[Node]) -> None:
+    """Computes just ``nodes`` (and the pending nodes they need), leaving every other node pending."""
+    pending = [n for n in nodes if n.value is None]
+    if pending:
+        _compute(pending)
+
+
 def _compute(roots: list[Node]) -> None:
     gen = next(_GEN)
     order = _pending_closure(roots, gen)

@@ -203,12 +203,13 @@ def test_second_backward_through_a_pending_freed_graph_raises():
     assert loss.grad_fn is not None and w.grad is not None
 
 
-@pytest.mark.parametrize("make_opt", [None, "SGD"])
+@pytest.mark.parametrize("make_opt", [None, "SGD", "Adam"])
 def test_first_step_compiles_the_step_once(make_opt):
     """Parameter initialisation is computed before the first forward (module call or optimizer
-    creation), so step 1's graph is step 2's: step 2 compiles nothing."""
+    creation), and an optimizer's initial state before its first step, so step 1's graph is step 2's:
+    step 2 compiles nothing."""
     model = torch.nn.Sequential(torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 2))
-    opt = torch.optim.SGD(model.parameters(), lr=0.1) if make_opt else None
+    opt = getattr(torch.optim, make_opt)(model.parameters(), lr=0.1) if make_opt else None
     x, y = torch.tensor(np.ones((3, 5), np.float32)), torch.tensor(np.zeros((3, 2), np.float32))
     for step in range(2):
         if step == 1:

@@ -56,7 +56,14 @@ def _group_step(params, grads, states, hyper, *, factory, flags, hidden_step):
     return new_params, new_states
 
 
+def _group_init(params, hyper, *, factory, flags, hidden_step):
+    """The PyTorch-named states of fresh parameters, as the core transform initialises them."""
+    tx = getattr(core_optim, factory)(**dict(flags), **hyper)
+    return [_dump(tx.init(p).inner_state, hidden_step) for p in params]
+
+
 _step_op = lift(_group_step, name="optimizer_step", differentiable=False)
+_init_op = lift(_group_init, name="optimizer_init", differentiable=False)
 
 
 def _leaf(value, dtype) -> Tensor | Any:
@@ -127,9 +134,24 @@ class CoreOptimizer(Optimizer):
         dtype = _scalar_dtype(self._factory, params)
         hyper = {k: _leaf(v, dtype) for k, v in runtime.items()}
         states = [self.state[p] if self.state.get(p) else None for p in params]
-        new_params, new_states = _step_op(params, [p.grad for p in params], states, hyper,
-                                          factory=self._factory, flags=tuple(flags.items()),
-                                          hidden_step=self._hidden_step)
+        static = dict(factory=self._factory, flags=tuple(flags.items()), hidden_step=self._hidden_step)
+        if not self._hidden_step and None in states:
+            states = self._initial_states(params, states, hyper, static)
+        new_params, new_states = _step_op(params, [p.grad for p in params], states, hyper, **static)
+        self._store(params, new_params, new_states)
+
+    @staticmethod
+    def _initial_states(params: list[Tensor], states: list, hyper: dict, static: dict) -> list:
+        """Fresh parameters' initial states, computed on their own so that the first step's graph is
+        every later step's (one compilation of the training step). Not for a ``_hidden_step`` optimizer,
+        whose first step differs from one with a zero state (SGD's momentum buffer starts as the gradient)."""
+        fresh = [p for p, s in zip(params, states) if s is None]
+        inits = iter(_init_op(fresh, hyper, **static))
+        states = [next(inits) if s is None else s for s in states]
+        engine.realize([t._node for s in states for t in s.values()])
+        return [{k: s[k] for k in sorted(s, key=_STATE_ORDER.index)} for s in states]
+
+    def _store(self, params: list[Tensor], new_params: list[Tensor], new_states: list[dict]) -> None:
         for p, new_p, new_state in zip(params, new_params, new_states):
             p._write(new_p._node)
             if not new_state:
