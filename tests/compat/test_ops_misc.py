@@ -117,3 +117,8 @@ def test_conj_transposes_diagflat_sum_to_size(fn):
                                 lambda lib, x: x.sum_to_size(4, 3), lambda lib, x: x.sum_to_size(2, 3, 1)])
 def test_conj_transpose_and_sum_to_size_errors(fn):
     compare_error(fn, V)
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "prod", "std", "var", "nansum"])
+def test_reductions_with_and_without_dim(name):
+    compare(lambda lib, x: (getattr(x, name)(), getattr(x, name)(1), getattr(lib, name)(x, 0, keepdim=True)), V)

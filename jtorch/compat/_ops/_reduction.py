@@ -59,7 +59,7 @@ def _var_impl(name: str, fn, grad_name: str):
         ddof = correction if correction is not None else (0 if unbiased is False else 1)
         mean_dtype(_dtype.from_any(input._node.dtype), op=name)
         static = (("axis", _axes(input, dim)), ("keepdims", bool(keepdim)), ("ddof", ddof))
-        return _into(call(op if dim is None else op_dim, (input,), static), out)
+        return _into(call(op, (input,), static), out)
 
     impl.__name__ = name
     register(name)(impl)
