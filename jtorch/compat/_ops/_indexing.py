@@ -170,7 +170,19 @@ def _from_np(a: np.ndarray) -> Tensor:
     return _tensor.wrap(engine.constant(jnp.asarray(a)))
 
 
+_ROW_BOXES: dict[tuple, tuple] = {}  # shape -> box static of `x[i]` (the common case, kept off the slow path)
+
+
 def getitem(self: Tensor, idx) -> Tensor:
+    if type(idx) is int:
+        shape = self._node.shape
+        if shape and -shape[0] <= idx < shape[0]:
+            box = _ROW_BOXES.get(shape)
+            if box is None:
+                rows = ((None, 1),) + tuple((0, n) for n in shape[1:])
+                box = _ROW_BOXES[shape] = (("box", rows), ("shape", shape[1:]))
+            i = idx % shape[0]
+            return _box_view(self, (("i", i),), box, engine.constant(np.array([i], np.int64)), "SelectBackward0")
     static, arrays = _normalize(self, idx)
     if arrays:
         return call(_GATHER, (self, *arrays), (("index", static),))
