@@ -15,6 +15,7 @@ if _cfg.cache_dir and not _jax.config.jax_compilation_cache_dir:
     _jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.2)
 
 from . import _interop, _ops, autograd, engine  # noqa: E402
+from ._compile import compile  # noqa: E402
 from ._device import device  # noqa: E402
 from ._dtype import (bfloat16, bool, cdouble, cfloat, complex64, complex128, double, dtype, float,  # noqa: E402
                      float16, float32, float64, get_default_dtype, half, int, int8, int16, int32, int64, long,
