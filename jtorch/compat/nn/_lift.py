@@ -54,10 +54,12 @@ def _decode(enc, arrays):
     return payload
 
 
-def lift(core_fn: Callable, grad_name: str | None = None, *, name: str | None = None,
+def lift(core_fn: Callable, grad_name: str | Callable[[dict], str] | None = None, *, name: str | None = None,
          random: bool = False, differentiable: bool = True) -> Callable:
     """A facade function with ``core_fn``'s signature that runs it through the engine on Tensors.
 
+    ``grad_name``: PyTorch's ``grad_fn`` name, or a function of the call's explicitly passed arguments that
+    returns it (a composite loss's name depends on its reduction).
     ``random``: ``core_fn`` takes a keyword ``key``; the facade draws it from the global generator (or the
     ``generator=`` argument) only when the call needs one (``training`` and ``p > 0`` for dropout).
     """
@@ -70,7 +72,16 @@ def lift(core_fn: Callable, grad_name: str | None = None, *, name: str | None = 
         _treedefs[(op, spec)] = treedef
         return tuple(leaves)
 
-    op = Op(name, run, grad_name or f"{''.join(p.capitalize() for p in name.split('_'))}Backward0")
+    default_name = f"{''.join(p.capitalize() for p in name.split('_'))}Backward0"
+    op = Op(name, run, default_name if callable(grad_name) else grad_name or default_name)
+    named_ops = {op.grad_name: op}
+
+    def op_named(arguments: dict) -> Op:
+        grad = grad_name(arguments)
+        hit = named_ops.get(grad)
+        if hit is None:
+            hit = named_ops[grad] = Op(name, run, grad)
+        return hit
 
     @functools.wraps(core_fn)
     def facade(*args, **kwargs):
@@ -82,7 +93,8 @@ def lift(core_fn: Callable, grad_name: str | None = None, *, name: str | None = 
             tensors.append((generator or default_generator)._split())
             spec.append(("key", ("K", len(tensors) - 1)))
         spec = tuple(spec)
-        node = call(op, tuple(tensors), (("spec", spec),), differentiable)
+        node = call(op_named(bound.arguments) if callable(grad_name) else op, tuple(tensors), (("spec", spec),),
+                    differentiable)
         return _unflatten(node, _treedefs[(op, spec)])
 
     facade.__wrapped_core__ = core_fn

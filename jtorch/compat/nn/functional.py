@@ -12,6 +12,7 @@ import inspect
 import jtorch.nn.functional as _core
 
 from .. import _grad_mode
+from .._index_check import check_index_range
 from .._tensor import Tensor
 from ._lift import lift
 
@@ -20,8 +21,8 @@ _GRAD_NAMES = {
     "relu": "ReluBackward0", "linear": "AddmmBackward0", "conv1d": "ConvolutionBackward0",
     "conv2d": "ConvolutionBackward0", "conv3d": "ConvolutionBackward0",
     "conv_transpose1d": "ConvolutionBackward0", "conv_transpose2d": "ConvolutionBackward0",
-    "conv_transpose3d": "ConvolutionBackward0", "cross_entropy": "NllLossBackward0",
-    "nll_loss": "NllLossBackward0", "mse_loss": "MseLossBackward0", "l1_loss": "MeanBackward0",
+    "conv_transpose3d": "ConvolutionBackward0",
+    "nll_loss": "NllLossBackward0", "mse_loss": "MseLossBackward0",
     "dropout": "MulBackward0", "max_pool2d": "MaxPool2DWithIndicesBackward0",
     "max_pool1d": "SqueezeBackward1", "avg_pool2d": "AvgPool2DBackward0", "log_softmax": "LogSoftmaxBackward0",
     "softmax": "SoftmaxBackward0", "sigmoid": "SigmoidBackward0", "tanh": "TanhBackward0",
@@ -33,6 +34,40 @@ _GRAD_NAMES = {
     "smooth_l1_loss": "SmoothL1LossBackward0", "binary_cross_entropy_with_logits":
         "BinaryCrossEntropyWithLogitsBackward0", "kl_div": "KlDivBackward0", "softmin": "SoftmaxBackward0",
 }
+# PyTorch's composite losses end in their reduction (MeanBackward0, SumBackward0); unreduced, in their last op:
+# op -> (that op's grad_fn name, {flag: name when the flag is set}).
+_COMPOSITE_LOSSES = {
+    "l1_loss": ("AbsBackward0", {}), "kl_div": ("SubBackward0", {"log_target": "MulBackward0"}),
+    "hinge_embedding_loss": ("AddBackward0", {}), "cosine_embedding_loss": ("AddBackward0", {}),
+    "margin_ranking_loss": ("ClampMinBackward0", {}), "multilabel_soft_margin_loss": ("DivBackward0", {}),
+    "poisson_nll_loss": ("SubBackward0", {"full": "AddBackward0"}),
+    "gaussian_nll_loss": ("MulBackward0", {"full": "AddBackward0"}), "triplet_margin_loss": ("ClampMinBackward0", {}),
+}
+_REDUCED_NAMES = {"sum": "SumBackward0", "batchmean": "DivBackward0"}
+
+
+def _composite_grad_name(unreduced: str, flags: dict):
+    def grad_name(arguments: dict) -> str:
+        size_average, reduce = arguments.get("size_average"), arguments.get("reduce")
+        reduction = arguments.get("reduction", "mean")
+        if size_average is not None or reduce is not None:  # PyTorch's legacy flags override ``reduction``
+            reduction = ("sum" if size_average is False else "mean") if reduce is not False else "none"
+        if reduction == "none":
+            return next((n for flag, n in flags.items() if arguments.get(flag)), unreduced)
+        return _REDUCED_NAMES.get(reduction, "MeanBackward0")
+
+    return grad_name
+
+
+def _cross_entropy_grad_name(arguments: dict) -> str:
+    target = arguments.get("target")
+    if isinstance(target, Tensor) and target.is_floating_point():  # probabilities: a composite
+        return "DivBackward1" if arguments.get("reduction", "mean") == "mean" else "NegBackward0"
+    return "AddBackward0" if arguments.get("label_smoothing") else "NllLossBackward0"
+
+
+_GRAD_NAMES.update({k: _composite_grad_name(*v) for k, v in _COMPOSITE_LOSSES.items()},
+                   cross_entropy=_cross_entropy_grad_name)
 _RANDOM = {"dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"}
 _NOT_DIFFERENTIABLE = {"one_hot"}
 _ADAPTED = {"batch_norm", "instance_norm"}
@@ -74,6 +109,40 @@ def _refusing_grad(fn, kernel: str, names: tuple[str, ...]):
 
 for _name, (_kernel, _args) in _NO_GRAD_ARGS.items():
     globals()[_name] = _refusing_grad(globals()[_name], _kernel, _args)
+
+# Arguments PyTorch's composites use only in comparisons (``where(target != 1, ...)``): no gradient flows to them,
+# so a Tensor requiring grad there keeps ``.grad`` None (the pure core would hand it a zero gradient).
+_COMPARED_ONLY = {"hinge_embedding_loss": "target", "cosine_embedding_loss": "target"}
+
+
+def _comparing_only(fn, arg: str):
+    sig = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def detached(*args, **kwargs):
+        bound = sig.bind(*args, **kwargs)
+        value = bound.arguments.get(arg)
+        if isinstance(value, Tensor):
+            bound.arguments[arg] = value.detach()
+        return fn(*bound.args, **bound.kwargs)
+
+    return detached
+
+
+for _name, _arg in _COMPARED_ONLY.items():
+    globals()[_name] = _comparing_only(globals()[_name], _arg)
+
+_embedding = embedding
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False) -> Tensor:
+    """PyTorch's ``F.embedding``; materialised indices outside ``[0, num_embeddings)`` raise (see
+    ``check_index_range``)."""
+    if isinstance(weight, Tensor) and weight.dim() == 2:
+        check_index_range(input, weight.shape[0])
+    return _embedding(input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
+
 
 _batch_norm = lift(_core.batch_norm, "NativeBatchNormBackward0") if hasattr(_core, "batch_norm") else None
 _instance_norm = lift(_core.instance_norm, "NativeBatchNormBackward0") if hasattr(_core, "instance_norm") else None

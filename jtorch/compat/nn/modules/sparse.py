@@ -4,6 +4,7 @@ from __future__ import annotations
 import jtorch.nn as _core
 
 from ... import _grad_mode
+from ..._index_check import check_index_range, first_out_of_range
 from .. import functional as F
 from ..parameter import Parameter
 from ._layer import CoreLayer
@@ -29,6 +30,14 @@ class Embedding(CoreLayer):
             self.weight.requires_grad_(False)
 
     def forward(self, input):
+        n = self.num_embeddings
+        if self.max_norm is not None:
+            # PyTorch renormalises first, selecting each distinct index in ascending order (negatives wrap)
+            bad = first_out_of_range(input, -n, n)
+            if bad is not None:
+                raise IndexError(f"select(): index {bad} out of range for tensor of size [{n}, "
+                                 f"{self.embedding_dim}] at dimension 0")
+        check_index_range(input, n)
         if self.max_norm is not None:
             # PyTorch renormalises the looked-up rows of the weight itself, in place and without grad, before
             # the lookup (F.embedding -> embedding_renorm_). The pure core only rescales its output (the same
