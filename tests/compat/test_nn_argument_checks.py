@@ -1,5 +1,5 @@
 """Facade argument handling PyTorch's kernels do and the pure core cannot: out-of-range embedding indices,
-targets that receive no gradient."""
+class targets and one_hot values; targets that receive no gradient; composite losses' grad_fn names."""
 from __future__ import annotations
 
 import warnings
@@ -45,6 +45,48 @@ def test_pending_index_is_not_checked():
     assert idx._node.value is None
     out = torch.nn.functional.embedding(idx, w)
     assert out.shape == (2, 3)
+
+
+@pytest.mark.parametrize("loss", ["nll_loss", "cross_entropy"])
+@pytest.mark.parametrize("target,kwargs", [
+    ([0, 5, -2, 1], {}), ([0, -2, 5, 1], {}), ([0, 5, 1, 1], {"ignore_index": 4}), ([[0, 3], [1, 1]], {}),
+], ids=["past-end-first", "negative-first", "ignore-other", "2d"])
+def test_class_target_out_of_bounds_raises_as_torch(loss, target, kwargs):
+    x = np.random.default_rng(3).standard_normal((4, 3) if np.ndim(target) == 1 else (2, 3, 2)).astype(np.float32)
+    compare_error(lambda lib, x, t: getattr(lib.nn.functional, loss)(x, t, **kwargs), x, np.array(target))
+
+
+def test_label_smoothed_target_out_of_bounds_raises_as_torch():
+    x = np.random.default_rng(3).standard_normal((4, 3)).astype(np.float32)
+    compare_error(lambda lib, x, t: lib.nn.functional.cross_entropy(x, t, label_smoothing=0.1), x,
+                  np.array([0, 5, 1, 1]))
+
+
+@pytest.mark.parametrize("loss", ["nll_loss", "cross_entropy"])
+@pytest.mark.parametrize("target", [[0, -100, 2, 1], [-100, -100, -100, -100], [0, 5, 1, 2]], ids=["some", "all", "5"])
+def test_ignored_targets_pass_as_torch(loss, target):
+    kwargs = {"ignore_index": 5} if 5 in target else {}
+    x = np.random.default_rng(4).standard_normal((4, 3)).astype(np.float32)
+    compare(lambda lib, x, t: getattr(lib.nn.functional, loss)(x, t, **kwargs), x, np.array(target), atol=1e-5)
+
+
+@pytest.mark.parametrize("values,num_classes", [([-1], 3), ([3], 3), ([1, -1], -1), (np.zeros(0, np.int64), -1)],
+                         ids=["negative", "too-large", "negative-inferred", "empty-inferred"])
+def test_one_hot_errors_as_torch(values, num_classes):
+    compare_error(lambda lib, t: lib.nn.functional.one_hot(t, num_classes), np.array(values))
+
+
+@pytest.mark.parametrize("values,num_classes", [([[1, 2]], -1), ([0, 4, 2], -1), (np.zeros(0, np.int64), 3)],
+                         ids=["2d-inferred", "inferred", "empty"])
+def test_one_hot_matches_torch(values, num_classes):
+    compare(lambda lib, t: lib.nn.functional.one_hot(t, num_classes), np.array(values))
+
+
+def test_one_hot_infers_classes_from_a_pending_tensor():
+    """The output shape depends on the values, so a pending tensor is computed first, as PyTorch syncs."""
+    labels = torch.tensor([0, 1]) + 2
+    assert labels._node.value is None
+    assert torch.nn.functional.one_hot(labels).tolist() == real.nn.functional.one_hot(real.tensor([2, 3])).tolist()
 
 
 X = np.random.default_rng(1).standard_normal((4, 3)).astype(np.float32)

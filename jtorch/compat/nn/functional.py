@@ -11,8 +11,8 @@ import inspect
 
 import jtorch.nn.functional as _core
 
-from .. import _grad_mode
-from .._index_check import check_index_range
+from .. import _dtype, _grad_mode
+from .._index_check import check_index_range, check_targets, first_out_of_range
 from .._tensor import Tensor
 from ._lift import lift
 
@@ -131,6 +131,38 @@ def _comparing_only(fn, arg: str):
 
 for _name, _arg in _COMPARED_ONLY.items():
     globals()[_name] = _comparing_only(globals()[_name], _arg)
+
+def _checking_targets(fn):
+    @functools.wraps(fn)
+    def checked(*args, **kwargs):
+        # (input, target, weight, size_average, ignore_index, ...) in both; no signature binding: it is per step
+        input = args[0] if args else kwargs.get("input")
+        target = args[1] if len(args) > 1 else kwargs.get("target")
+        ignore_index = args[4] if len(args) > 4 else kwargs.get("ignore_index", -100)
+        if isinstance(input, Tensor) and input.ndim >= 1:
+            check_targets(target, input.shape[1 if input.ndim > 1 else 0], ignore_index)
+        return fn(*args, **kwargs)
+
+    return checked
+
+
+nll_loss, cross_entropy = _checking_targets(nll_loss), _checking_targets(cross_entropy)
+_one_hot = one_hot
+
+
+def one_hot(tensor, num_classes=-1) -> Tensor:
+    """PyTorch's ``F.one_hot``. ``num_classes=-1`` reads the values (a sync, as in PyTorch: the output shape
+    depends on them); materialised values are range-checked with PyTorch's errors."""
+    if num_classes == -1 and isinstance(tensor, Tensor) and tensor.dtype == _dtype.int64:
+        if tensor.numel() == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(tensor.max()) + 1
+    bad = first_out_of_range(tensor, 0, num_classes) if num_classes >= 0 else None
+    if bad is not None:
+        raise RuntimeError("Class values must be non-negative." if bad < 0
+                           else "Class values must be smaller than num_classes.")
+    return _one_hot(tensor, num_classes)
+
 
 _embedding = embedding
 
