@@ -11,7 +11,7 @@ import numpy as np
 
 from ._tensor import Tensor
 
-__all__ = ["check_index_range", "check_targets", "first_out_of_range", "host_indices"]
+__all__ = ["check_bags", "check_index_range", "check_targets", "first_out_of_range", "host_indices"]
 
 
 def host_indices(index) -> np.ndarray | None:
@@ -47,3 +47,21 @@ def check_targets(target, classes: int, ignore_index: int) -> None:
         bad = host[((host < 0) | (host >= classes)) & (host != ignore_index)]
         if bad.size:
             raise IndexError(f"Target {bad.flat[0]} is out of bounds.")
+
+
+def check_bags(input, size: int, offsets) -> None:
+    """Raises PyTorch's ``embedding_bag`` errors for materialised indices outside ``[0, size)`` and 1-D
+    offsets that do not start at 0 or run past the input."""
+    host = host_indices(input)
+    if host is not None and (host.min() < 0 or host.max() >= size):
+        i = int(np.flatnonzero((host.ravel() < 0) | (host.ravel() >= size))[0])
+        raise RuntimeError(f"Index {i} of input takes value {host.ravel()[i]} which is not in the valid range "
+                           f"[0, {size})")
+    offs = host_indices(offsets) if isinstance(input, Tensor) and input.ndim == 1 else None
+    if offs is not None and offs.ndim == 1:
+        if offs[0] != 0:
+            raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
+                               f"position 0. However, got {offs[0]}")
+        if offs[-1] > input.shape[0]:
+            raise RuntimeError(f"offsets[-1] can not be greater than input's length {input.shape[0]} but got "
+                               f"offsets[-1] of {offs[-1]}")

@@ -1,4 +1,5 @@
-"""Embedding: a lookup table of ``num_embeddings`` vectors, over :func:`jtorch.nn.functional.embedding`."""
+"""Embedding and EmbeddingBag: lookup tables of ``num_embeddings`` vectors, over
+:func:`jtorch.nn.functional.embedding` and :func:`jtorch.nn.functional.embedding_bag`."""
 from __future__ import annotations
 
 import dataclasses
@@ -94,3 +95,60 @@ class Embedding(Module):
         weight = jax.lax.stop_gradient(params["weight"]) if self._freeze else params["weight"]
         return F.embedding(input, weight, self.padding_idx, self.max_norm, self.norm_type,
                            self.scale_grad_by_freq, self.sparse), state
+
+
+@dataclasses.dataclass(frozen=True)
+class EmbeddingBag(Module):
+    """Sums, averages or takes the max of bags of embedding rows (:func:`jtorch.nn.functional.embedding_bag`).
+
+    Args:
+        num_embeddings: size of the table. embedding_dim: size of each vector.
+        max_norm, norm_type, scale_grad_by_freq, sparse: as in :class:`Embedding`.
+        mode: ``"sum"``, ``"mean"`` or ``"max"``. Default: ``"mean"``.
+        include_last_offset: ``offsets`` has one entry per bag plus the end. Default: False.
+        padding_idx: a row initialised to zeros and left out of every bag; negative counts from the end.
+            Default: None. device: ignored. dtype: parameter dtype.
+
+    Shape:
+        ``(B, N)``, or ``(N,)`` with ``offsets`` ``(B,)`` ``-> (B, embedding_dim)``.
+
+    Params:
+        ``weight`` ``(num_embeddings, embedding_dim)``, N(0, 1) with the ``padding_idx`` row zero.
+
+    Example:
+        >>> import jax, jax.numpy as jnp
+        >>> from jtorch import nn
+        >>> bag = nn.EmbeddingBag(10, 3, mode="sum")
+        >>> params, state = bag.init(jax.random.key(0))
+        >>> bag.apply(params, state, jnp.array([1, 2, 4, 5]), jnp.array([0, 2]))[0].shape
+        (2, 3)
+    """
+    num_embeddings: int
+    embedding_dim: int
+    max_norm: float | None = None
+    norm_type: float = 2.0
+    scale_grad_by_freq: bool = False
+    mode: str = "mean"
+    sparse: bool = False
+    include_last_offset: bool = False
+    padding_idx: int | None = None
+    device: Any = None
+    dtype: Any = None
+
+    def __post_init__(self):
+        # torch: EmbeddingBag.__init__ raises AssertionError here.
+        if self.padding_idx is not None:
+            if not -self.num_embeddings <= self.padding_idx < self.num_embeddings:
+                raise AssertionError("padding_idx must be within num_embeddings")
+            set_fields(self, padding_idx=self.padding_idx % self.num_embeddings)
+
+    def init(self, key: jax.Array) -> tuple[Params, State]:
+        return Embedding.init(self, key)  # torch: the same normal_ init, padding row zeroed
+
+    def apply(self, params: Params, state: State, input: jax.Array, offsets: jax.Array | None = None,
+              per_sample_weights: jax.Array | None = None, *, train: bool = False,
+              key: jax.Array | None = None) -> tuple[jax.Array, State]:
+        del train, key
+        return F.embedding_bag(input, params["weight"], offsets, self.max_norm, self.norm_type,
+                               self.scale_grad_by_freq, self.mode, self.sparse, per_sample_weights,
+                               self.include_last_offset, self.padding_idx), state

@@ -12,7 +12,7 @@ import inspect
 import jtorch.nn.functional as _core
 
 from .. import _dtype, _grad_mode
-from .._index_check import check_index_range, check_targets, first_out_of_range
+from .._index_check import check_bags, check_index_range, check_targets, first_out_of_range
 from .._tensor import Tensor
 from ._lift import lift
 
@@ -174,6 +174,25 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     if isinstance(weight, Tensor) and weight.dim() == 2:
         check_index_range(input, weight.shape[0])
     return _embedding(input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
+
+
+_embedding_bag = embedding_bag
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
+                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None) -> Tensor:
+    """PyTorch's ``F.embedding_bag``; materialised indices and offsets are checked with PyTorch's errors."""
+    if isinstance(input, Tensor):  # the core's messages would show jax shapes and types
+        if isinstance(per_sample_weights, Tensor) and input.shape != per_sample_weights.shape:
+            raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, then "
+                             f"it must have the same shape as the input ({input.shape})")
+        if input.ndim == 2 and offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             f"fixed length sequences. However, found offsets of type {type(offsets)}")
+    if isinstance(weight, Tensor) and weight.dim() == 2:
+        check_bags(input, weight.shape[0], offsets)
+    return _embedding_bag(input, weight, offsets, max_norm, norm_type, scale_grad_by_freq, mode, sparse,
+                          per_sample_weights, include_last_offset, padding_idx)
 
 
 _batch_norm = lift(_core.batch_norm, "NativeBatchNormBackward0") if hasattr(_core, "batch_norm") else None

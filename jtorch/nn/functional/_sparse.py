@@ -1,4 +1,4 @@
-"""Index lookups: embedding and one_hot.
+"""Index lookups: embedding, embedding_bag and one_hot.
 
 Index values can only be validated when they are concrete (not traced): then out-of-range indices raise
 PyTorch's errors. Under ``jit``/``vmap`` they cannot be checked, and an out-of-range ``embedding`` index
@@ -23,6 +23,15 @@ def _concrete(x: jax.Array) -> np.ndarray | None:
 def _grad_only(value: jax.Array, grad_path: jax.Array) -> jax.Array:
     """An array with the value of ``value`` and the gradient of ``grad_path``."""
     return lax.stop_gradient(value - grad_path) + grad_path
+
+
+def _padding_row(padding_idx: int | None, num: int, error: Exception) -> int | None:
+    """``padding_idx`` in ``[0, num)`` (negatives count from the end); ``error`` when outside ``[-num, num)``."""
+    if padding_idx is None:
+        return None
+    if not -num <= padding_idx < num:
+        raise error
+    return padding_idx % num
 
 
 def embedding(input: ArrayLike, weight: ArrayLike, padding_idx: int | None = None, max_norm: float | None = None,
@@ -56,12 +65,9 @@ def embedding(input: ArrayLike, weight: ArrayLike, padding_idx: int | None = Non
     if w.ndim != 2:
         raise RuntimeError(f"'weight' must be 2-D (num_embeddings, embedding_dim), got shape {tuple(w.shape)}")
     num = w.shape[0]
-    if padding_idx is not None:
-        if not -num <= padding_idx < num:
-            # PyTorch's type and text (an assert in torch.nn.functional.embedding).
-            raise AssertionError(f"Padding_idx must be within num_embeddings (padding_idx={padding_idx}, "
-                                 f"num_embeddings={num})")
-        padding_idx %= num
+    # PyTorch's type and text (an assert in torch.nn.functional.embedding).
+    padding_idx = _padding_row(padding_idx, num, AssertionError(
+        f"Padding_idx must be within num_embeddings (padding_idx={padding_idx}, num_embeddings={num})"))
     values = _concrete(idx)
     if values is not None and values.size and (values.min() < 0 or values.max() >= num):
         raise IndexError(f"index out of range in self (indices must be in [0, {num}), got min {values.min()}, "
@@ -77,6 +83,80 @@ def embedding(input: ArrayLike, weight: ArrayLike, padding_idx: int | None = Non
     if padding_idx is not None:
         rows = jnp.where((idx == padding_idx)[..., None], lax.stop_gradient(rows), rows)
     return rows
+
+
+def embedding_bag(input: ArrayLike, weight: ArrayLike, offsets: ArrayLike | None = None,
+                  max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                  mode: str = "mean", sparse: bool = False, per_sample_weights: ArrayLike | None = None,
+                  include_last_offset: bool = False, padding_idx: int | None = None) -> jax.Array:
+    """Sums, averages or takes the max of bags of embedding rows without building the ``(N, D)`` lookups' bags.
+
+    Args:
+        input: 2-D ``(B, N)`` indices (``B`` bags of ``N``), or 1-D indices cut into bags by ``offsets``.
+        weight: ``(num_embeddings, embedding_dim)``.
+        offsets: 1-D start of each bag in a 1-D ``input`` (the first must be 0). Default: None.
+        max_norm, norm_type, scale_grad_by_freq: as in :func:`embedding`. sparse: accepted and ignored.
+        mode: ``"sum"``, ``"mean"`` or ``"max"``; an empty bag gives zeros. Default: ``"mean"``.
+        per_sample_weights: weights of ``input``'s shape, multiplied in before summing (``mode="sum"`` only).
+        include_last_offset: ``offsets`` has ``B + 1`` entries, the last one the end of the last bag.
+        padding_idx: entries equal to it are left out of their bag (negative counts from the end).
+
+    Shape:
+        ``(B, N)`` or ``(N,)`` with ``(B,)`` offsets, ``(V, D)`` weight ``-> (B, D)``.
+
+    Example:
+        >>> embedding_bag(jnp.array([0, 2, 1]), jnp.arange(6.0).reshape(3, 2), jnp.array([0, 2]), mode="sum")
+        Array([[4., 6.],
+               [2., 3.]], dtype=float32)
+    """
+    idx, w = jnp.asarray(input), jnp.asarray(weight)
+    if per_sample_weights is not None and jnp.shape(per_sample_weights) != idx.shape:
+        raise ValueError(f"embedding_bag: If per_sample_weights ({jnp.shape(per_sample_weights)}) is not None, "
+                         f"then it must have the same shape as the input ({idx.shape})")
+    if w.ndim != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {w.ndim}")
+    if idx.ndim == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             f"fixed length sequences. However, found offsets of type {type(offsets)}")
+        bags = idx.shape[0]
+        segment = jnp.repeat(jnp.arange(bags), idx.shape[1])
+    elif idx.ndim == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        offs = jnp.asarray(offsets)
+        if offs.ndim != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+        bags = offs.shape[0] - 1 if include_last_offset else offs.shape[0]
+        positions = jnp.arange(idx.shape[0])
+        segment = jnp.searchsorted(offs, positions, side="right") - 1
+        if include_last_offset:  # entries past the last offset belong to no bag (dropped by segment_sum)
+            segment = jnp.where(positions >= offs[-1], bags, segment)
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {idx.ndim}")
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError("mode has to be one of sum, mean or max")
+    if mode == "max" and scale_grad_by_freq:
+        raise ValueError("max mode does not support scaling the gradient by the frequency")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError("embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request "
+                                  "on GitHub.")
+    num = w.shape[0]
+    padding_idx = _padding_row(padding_idx, num, RuntimeError(
+        f"padding_idx must be within the number of embeddings, -{num} through {num - 1}, but got {padding_idx}"))
+    idx, segment = idx.reshape(-1), segment.reshape(-1)
+    rows = embedding(idx, w, None, max_norm, norm_type, scale_grad_by_freq, sparse)
+    keep = (idx != padding_idx)[:, None] if padding_idx is not None else jnp.ones((idx.shape[0], 1), bool)
+    count = jax.ops.segment_sum(keep.astype(rows.dtype), segment, bags)
+    if mode == "max":
+        low = jnp.array(-jnp.inf, rows.dtype)
+        out = jax.ops.segment_max(jnp.where(keep, rows, low), segment, bags)
+        return jnp.where(count > 0, out, 0)
+    if per_sample_weights is not None:
+        rows = rows * jnp.asarray(per_sample_weights, rows.dtype).reshape(-1, 1)
+    out = jax.ops.segment_sum(jnp.where(keep, rows, 0), segment, bags)
+    return out / jnp.maximum(count, 1) if mode == "mean" else out
 
 
 def one_hot(tensor: ArrayLike, num_classes: int = -1) -> jax.Array:
