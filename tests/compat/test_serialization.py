@@ -154,7 +154,7 @@ def test_whole_module_needs_weights_only_false(tmp_path):
     ref = torch.load(path, weights_only=False)
     assert isinstance(ref, torch.nn.Sequential)
     np.testing.assert_allclose(ref(torch.from_numpy(x.numpy())).detach().numpy(), model(x).detach().numpy(),
-                               rtol=1e-6)
+                               rtol=1e-5, atol=1e-6)  # two libraries' float32 GEMMs
 
 
 class _Evil:
