@@ -142,3 +142,14 @@ def test_composite_loss_grad_fn_names_as_torch(call, reduction):
             warnings.simplefilter("ignore")
             names.append(eval(call, env).grad_fn.name())
     assert names[1] == names[0]
+
+
+@pytest.mark.parametrize("call", ["F.relu(x, foo=1)", "F.nll_loss(x, c, label_smoothing=0.1)",
+                                  "F.embedding(c, x, padding=0)"])
+def test_unexpected_keyword_names_the_function_as_torch(call):
+    errors = []
+    for lib in (real, torch):
+        with pytest.raises(TypeError) as e:
+            eval(call, {"F": lib.nn.functional, "x": lib.tensor(X), "c": lib.tensor([0, 2, 1, 1])})
+        errors.append(str(e.value))
+    assert errors[1] == errors[0]

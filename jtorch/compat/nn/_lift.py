@@ -19,7 +19,7 @@ from .._random import as_key, default_generator
 from .._tensor import Tensor, call, wrap
 from ..engine import SELECT, Op
 
-__all__ = ["lift"]
+__all__ = ["bind", "lift"]
 
 _treedefs: dict[tuple, Any] = {}
 
@@ -54,6 +54,14 @@ def _decode(enc, arrays):
     return payload
 
 
+def bind(sig: inspect.Signature, name: str, args: tuple, kwargs: dict) -> inspect.BoundArguments:
+    """``sig.bind``, whose errors name the function as Python's do (``relu() got an unexpected keyword ...``)."""
+    try:
+        return sig.bind(*args, **kwargs)
+    except TypeError as e:
+        raise TypeError(f"{name}() {e}") from None
+
+
 def lift(core_fn: Callable, grad_name: str | Callable[[dict], str] | None = None, *, name: str | None = None,
          random: bool = False, differentiable: bool = True) -> Callable:
     """A facade function with ``core_fn``'s signature that runs it through the engine on Tensors.
@@ -86,7 +94,7 @@ def lift(core_fn: Callable, grad_name: str | Callable[[dict], str] | None = None
     @functools.wraps(core_fn)
     def facade(*args, **kwargs):
         generator = kwargs.pop("generator", None)
-        bound = sig.bind(*args, **kwargs)
+        bound = bind(sig, core_fn.__name__, args, kwargs)
         tensors: list[Tensor] = []
         spec = [(k, _encode(v, tensors)) for k, v in bound.arguments.items() if k != "key"]
         if random and _needs_key(bound.arguments):

@@ -14,7 +14,7 @@ import jtorch.nn.functional as _core
 from .. import _dtype, _grad_mode
 from .._index_check import check_bags, check_index_range, check_targets, first_out_of_range
 from .._tensor import Tensor
-from ._lift import lift
+from ._lift import bind, lift
 
 # PyTorch's grad_fn names where they differ from the op name (tutorials print them).
 _GRAD_NAMES = {
@@ -93,7 +93,7 @@ def _refusing_grad(fn, kernel: str, names: tuple[str, ...]):
 
     @functools.wraps(fn)
     def checked(*args, **kwargs):
-        bound = sig.bind_partial(*args, **kwargs).arguments if _grad_mode._State.enabled else {}
+        bound = bind(sig, fn.__name__, args, kwargs).arguments if _grad_mode._State.enabled else {}
         target = bound.get("target")
         if kernel == "nll_loss_forward" and isinstance(target, Tensor) and target.is_floating_point():
             bound = {}  # cross_entropy with probability targets: a composite that differentiates weight
@@ -120,7 +120,7 @@ def _comparing_only(fn, arg: str):
 
     @functools.wraps(fn)
     def detached(*args, **kwargs):
-        bound = sig.bind(*args, **kwargs)
+        bound = bind(sig, fn.__name__, args, kwargs)
         value = bound.arguments.get(arg)
         if isinstance(value, Tensor):
             bound.arguments[arg] = value.detach()
