@@ -46,7 +46,8 @@ def _roots_and_cots(tensors, grad_tensors) -> tuple[list[Node], list[Node]]:
         if g is None:
             if int(np.prod(node.shape)) != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g_node = engine.constant(np.ones(node.shape, node.dtype))
+            g_node = (engine.scalar(1, node.dtype) if node.shape == () else
+                      engine.constant(np.ones(node.shape, node.dtype)))
         else:
             if not isinstance(g, Tensor):
                 from ._ops import as_tensor
@@ -105,12 +106,15 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 def _accumulate(owner: Tensor, g: Node, create_graph: bool) -> None:
     gt = wrap(g)
-    for hook in owner._hooks or ():
+    hooks = owner._hooks
+    for hook in hooks or ():
         out = hook(gt)
         if out is not None:
             gt = out
     if owner._grad is None:
-        owner._grad = gt if create_graph else gt.detach()
+        # A grad that no hook saw needs no detached view: the view would keep `gt` live, and the
+        # step's executable would return the gradient twice (a copy per parameter).
+        owner._grad = gt if create_graph or not (hooks or gt.requires_grad) else gt.detach()
     elif create_graph:
         owner._grad = owner._grad + gt
     else:
