@@ -11,15 +11,27 @@ import numpy as np
 
 from ._tensor import Tensor
 
-__all__ = ["check_bags", "check_index_range", "check_targets", "first_out_of_range", "host_indices"]
+__all__ = ["axis_size", "check_advanced", "check_bags", "check_bounds", "check_index_range", "check_targets",
+           "first_outside", "first_out_of_range", "host_indices"]
+
+
+_SAME_VALUES = frozenset({"reshape", "detach"})  # view steps that keep the row-major values
 
 
 def host_indices(index) -> np.ndarray | None:
-    """A host copy of a materialised, non-empty integer Tensor; None otherwise (pending, empty, float)."""
-    value = index._node.value if isinstance(index, Tensor) else None
-    if value is None or not value.size or not np.issubdtype(value.dtype, np.integer):
+    """A host copy of a materialised, non-empty integer Tensor; None otherwise (pending, empty, float).
+    A view that only reshapes a materialised tensor (``y.unsqueeze(1)``, ``idx.view(-1)``) has its
+    base's values, so it counts as materialised."""
+    if not isinstance(index, Tensor):
         return None
-    return np.asarray(value)
+    value = index._node.value
+    if value is None and index._base is not None and all(op.name in _SAME_VALUES for op, _ in index._view):
+        value = index._base._node.value
+        value = None if value is None else np.asarray(value).reshape(index._node.shape)
+    if value is None:
+        return None
+    host = np.asarray(value)
+    return host if host.size and host.dtype.kind in "iu" else None
 
 
 def first_out_of_range(index, low: int, high: int) -> int | None:
@@ -31,6 +43,51 @@ def first_out_of_range(index, low: int, high: int) -> int | None:
         return int(host.min())
     above = host[host >= high]
     return int(above.min()) if above.size else None
+
+
+def axis_size(input: Tensor, axis: int) -> int:
+    """The size an index along ``axis`` is checked against: a 0-d input counts as one element."""
+    shape = input._node.shape
+    return shape[axis] if shape else 1
+
+
+def first_outside(index, low: int, high: int) -> int | None:
+    """The first entry, in row-major order, of a materialised ``index`` outside ``[low, high)``, else None:
+    the one PyTorch's CPU kernels report. Two reductions when all are in range."""
+    host = host_indices(index)
+    if host is None or (host.min() >= low and host.max() < high):
+        return None
+    flat = host.ravel()
+    return int(flat[np.flatnonzero((flat < low) | (flat >= high))[0]])
+
+
+def check_bounds(index, size: int, dim: int, *, wrap: bool = False, error: type = RuntimeError,
+                 prefix: str = "") -> None:
+    """Raises PyTorch's ``index i is out of bounds for dimension d with size n`` for a materialised
+    ``index``; ``wrap``: negative indices down to ``-size`` count from the end, as the op allows."""
+    bad = first_outside(index, -size if wrap else 0, size)
+    if bad is not None:
+        raise error(f"{prefix}index {bad} is out of bounds for dimension {dim} with size {size}")
+
+
+def check_advanced(indices: list, sizes: list[int]) -> None:
+    """PyTorch's ``IndexError`` for advanced indexing (``x[idx]``, ``x[idx] = v``, ``index_put``): at the
+    first position of the broadcast indices where one leaves ``[-size, size)``, the first such index,
+    its value and its position ``j`` among the index tensors (PyTorch's "dimension"). The indices'
+    shapes must broadcast."""
+    bad = []
+    for j, (index, size) in enumerate(zip(indices, sizes)):
+        host = host_indices(index)
+        if host is not None and (host.min() < -size or host.max() >= size):
+            bad.append((j, host, size))
+    if not bad:
+        return
+    hosts = np.broadcast_arrays(*(host for _, host, _ in bad))
+    masks = [(host < -size) | (host >= size) for host, (_, _, size) in zip(hosts, bad)]
+    pos = int(np.flatnonzero(np.logical_or.reduce(masks).ravel())[0])
+    k = next(k for k, mask in enumerate(masks) if mask.flat[pos])
+    j, _, size = bad[k]
+    raise IndexError(f"index {hosts[k].flat[pos]} is out of bounds for dimension {j} with size {size}")
 
 
 def check_index_range(index, size: int) -> None:

@@ -1,9 +1,9 @@
 """Index-driven reads and writes: ``gather``/``take_along_dim``, ``scatter`` (value or src, ``reduce=``),
 ``scatter_add``, ``scatter_reduce``, ``index_select``, ``masked_fill``, ``masked_scatter``.
 
-Index values are not checked against the input's size: that would need a sync, and the lazy engine only
-syncs where a result's shape depends on values. Out-of-range indices are therefore undefined (JAX clamps or
-drops them) where PyTorch raises.
+A materialised index (from data, a list, an array) is range-checked on the host and raises PyTorch's
+error; a lazily computed one is not, since reading it would force a sync, so its out-of-range entries are
+undefined (JAX clamps or drops them) where PyTorch raises.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
+from .._index_check import axis_size, check_bounds, first_outside
 from .._tensor import Tensor, call
 from ..engine import Op
 from ._convert import as_node
@@ -57,6 +58,7 @@ def gather(input, dim: int, index, *, sparse_grad: bool = False, out=None) -> Te
         if d != axis and index.shape[d] > input.shape[d]:
             raise RuntimeError(f"Size does not match at dimension {d} expected index {list(index.shape)} to be no "
                                f"larger than self {list(input.shape)} apart from dimension {axis}")
+    check_bounds(index, axis_size(input, axis), axis)
     return _into(call(_GATHER, (input, index), (("axis", axis),)), out)
 
 
@@ -106,6 +108,7 @@ def _check_scatter(name: str, input: Tensor, axis: int, index: Tensor, src) -> N
         if isinstance(src, Tensor):
             msg += f" and to be no larger size than src {list(src.shape)}"
         raise RuntimeError(msg)
+    check_bounds(index, axis_size(input, axis), axis)
 
 
 @register("scatter", inplace=True)
@@ -174,6 +177,12 @@ def index_select(input, dim: int, index, *, out=None) -> Tensor:
     if index.dim() > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     _check_index("index_select", index, "int32 or int64")
+    size = axis_size(input, axis)
+    bad = first_outside(index, 0, size)
+    if bad is not None:  # PyTorch's CPU kernel for dim 1 has its own message
+        if axis == 1:
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
+        raise IndexError("index out of range in self")
     return _into(call(_INDEX_SELECT, (input, index.reshape(-1) if input.dim() else index), (("axis", axis),)), out)
 
 

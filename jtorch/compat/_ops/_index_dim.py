@@ -1,8 +1,9 @@
 """Writes and repeats along one dim driven by a vector of indices: ``index_add``, ``index_copy``,
 ``index_fill`` (+ in-place), ``repeat_interleave``.
 
-As in ``_gather``, index values are not checked against the size (a sync); ``repeat_interleave`` with a
-tensor of repeats syncs to learn the result's length, as PyTorch does on an accelerator.
+As in ``_gather``, a materialised index is range-checked on the host (PyTorch's errors), a lazily computed
+one is not (that would be a sync); ``repeat_interleave`` with a tensor of repeats syncs to learn the
+result's length, as PyTorch does on an accelerator.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
+from .._index_check import axis_size, check_bounds, first_outside
 from .._tensor import Tensor, call
 from ..engine import Op
 from ._convert import as_node
@@ -39,6 +41,11 @@ _INDEX_FILL = Op("index_fill", _index_fill, "IndexFillBackward0")
 _INDEX_FILL_T = Op("index_fill", _index_fill, "IndexFillBackward1")
 
 
+# PyTorch's range error per op: exception, whether negative indices count from the end, message prefix
+_BOUNDS = {"index_add_": (RuntimeError, False, ""), "index_copy_": (IndexError, False, "index_copy_(): "),
+           "index_fill_": (IndexError, True, "")}
+
+
 def _check(name: str, input: Tensor, dim, index: Tensor, src: Tensor | None = None) -> int:
     """PyTorch's checks of an index write; returns the axis."""
     (axis,) = dims(dim, input.dim())
@@ -53,6 +60,12 @@ def _check(name: str, input: Tensor, dim, index: Tensor, src: Tensor | None = No
         if src.shape[axis] != n:
             raise RuntimeError(f"{name}(): Number of indices ({n}) should be equal to source.size(dim): "
                                f"({src.shape[axis]}), for dim: {axis}")
+    if name == "index_add_" and not input.dim():  # PyTorch's 0-d index_add goes through index_select's check
+        if first_outside(index, 0, 1) is not None:
+            raise IndexError("index out of range in self")
+    else:
+        error, wrap, prefix = _BOUNDS[name]
+        check_bounds(index, axis_size(input, axis), axis, wrap=wrap, error=error, prefix=prefix)
     return axis
 
 

@@ -1,6 +1,6 @@
-"""``Tensor.__getitem__`` / ``__setitem__``: basic indexing is a view (writes reach the base), advanced
-indexing (integer tensors, lists) gathers and scatters; boolean masks sync to learn their size when
-the result's shape depends on them, as PyTorch does on an accelerator.
+"""``Tensor.__getitem__`` / ``__setitem__`` and ``index_put``: basic indexing is a view (writes reach the
+base), advanced indexing (integer tensors, lists) gathers and scatters; boolean masks sync to learn their
+size when the result's shape depends on them, as PyTorch does on an accelerator.
 
 Python ints and slice starts in a basic index are runtime values: ``x[i]`` and ``x[i:i + n]`` read a box
 ``lax.dynamic_slice`` whose starts are one int64 leaf, so a loop over ``i`` compiles once. The view still
@@ -12,7 +12,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from .. import _grad_mode, _tensor, engine
+from .. import _dtype, _grad_mode, _tensor, engine
+from .._index_check import check_advanced
 from .._tensor import Tensor, call, view
 from ..engine import Op
 from ._convert import SCALARS, as_node
@@ -40,10 +41,15 @@ def _set(x, value, *arrays, index):
     return x.at[_decode(index, arrays)].set(value.astype(x.dtype))
 
 
+def _add(x, value, *arrays, index):
+    return x.at[_decode(index, arrays)].add(value.astype(x.dtype))
+
+
 _BASIC = Op("index", _get, "SliceBackward0", saves=False)
 _tensor.WRITE_OPS[_BASIC] = Op("index_write", _set, "torch::autograd::CopySlices")
 _GATHER = Op("index", _get, "IndexBackward0")
 _SCATTER = Op("index_put", _set, "IndexPutBackward0")
+_SCATTER_ADD = Op("index_put", _add, "IndexPutBackward0")
 
 
 def _box_starts(box, starts):
@@ -108,14 +114,16 @@ def _box(static: tuple, shape: tuple) -> tuple | None:
 
 def _normalize(t: Tensor, idx) -> tuple[tuple, list[Tensor]]:
     """Validates ``idx`` against ``t``'s shape (PyTorch's errors) and splits it into static entries and
-    index tensors. Boolean masks become integer index tensors (a sync)."""
+    index tensors. Boolean masks become integer index tensors (a sync). Index tensors whose values are
+    materialised (lists, arrays, data) are range-checked on the host; a lazily computed one is not (that
+    would force a sync), and XLA clamps its out-of-range entries."""
     if not isinstance(idx, tuple):
         idx = (idx,)
     shape = tuple(t.shape)
     n_used = sum(i.dim() if _is_mask(i) else 1 for i in idx if i is not None and i is not Ellipsis)
     if n_used > len(shape):
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
-    static, arrays, dim = [], [], 0
+    static, arrays, sizes, dim = [], [], [], 0
     for i in idx:
         if i is Ellipsis:
             static.append(("e",))
@@ -147,13 +155,22 @@ def _normalize(t: Tensor, idx) -> tuple[tuple, list[Tensor]]:
                 for where in np.nonzero(np.asarray(arr._value())):
                     static.append(("t",))
                     arrays.append(_from_np(where.astype(np.int64)))
+                sizes += shape[dim:dim + arr.dim()]
                 dim += arr.dim()
                 continue
             if arr._node.dtype.kind not in "iu":
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             static.append(("t",))
             arrays.append(arr)
+            sizes.append(shape[dim])
             dim += 1
+    if len(arrays) > 1:
+        try:
+            np.broadcast_shapes(*(tuple(a.shape) for a in arrays))
+        except ValueError:
+            raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
+                             + ", ".join(str(list(a.shape)) for a in arrays)) from None
+    check_advanced(arrays, sizes)
     return tuple(static), arrays
 
 
@@ -216,6 +233,19 @@ def setitem(self: Tensor, idx, value) -> None:
         op = _tensor.WRITE_OPS[_BASIC] if not arrays else _SCATTER
         result = call(op, (self, vnode, *arrays), (("index", static),))
     inplace(self, result, "setitem")
+
+
+@register("index_put", inplace=True)
+def index_put(input, indices, values, accumulate: bool = False) -> Tensor:
+    """``input[indices] = values`` out of place; ``accumulate`` adds instead, repeated indices summing."""
+    if not isinstance(values, Tensor):
+        raise TypeError(f"index_put(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
+    if values._node.dtype != input._node.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{_dtype.from_any(input._node.dtype)._c10} for the destination and "
+                           f"{_dtype.from_any(values._node.dtype)._c10} for the source.")
+    static, arrays = _normalize(input, tuple(indices))
+    return call(_SCATTER_ADD if accumulate else _SCATTER, (input, values, *arrays), (("index", static),))
 
 
 Tensor.__getitem__ = getitem

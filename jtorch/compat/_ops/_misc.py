@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
+from .._index_check import first_outside
 from .._tensor import Tensor, call
 from ..engine import Op
 from ._convert import as_node, promote, py_scalar
@@ -23,12 +24,16 @@ def _c10(t: Tensor) -> str:
 
 @register("take")
 def take(input, index, *, out=None) -> Tensor:
-    """Indexes ``input`` as if it were 1-D; the result has ``index``'s shape."""
+    """Indexes ``input`` as if it were 1-D; the result has ``index``'s shape. A materialised ``index``
+    outside ``[-numel, numel)`` raises PyTorch's error; a lazily computed one is not checked (a sync)."""
     if index._node.dtype != np.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {_c10(index)}")
     n = input.numel()
     if n == 0 and index.numel():
         raise IndexError("take(): tried to take from an empty tensor")
+    bad = first_outside(index, -n, n)
+    if bad is not None:
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
     return _into(call(_TAKE, (input, index)), out)
 
 
