@@ -41,6 +41,7 @@ ERRORS = {
     "scatter_add": lambda lib, x: x.scatter_add(1, _i(lib, 0, 4).view(1, 2), x[:1, :2]),
     "scatter_reduce": lambda lib, x: x.scatter_reduce(1, _i(lib, 4, 0).view(1, 2), x[:1, :2], "amax",
                                                       include_self=False),
+    "take_along_dim_flat": lambda lib, x: lib.take_along_dim(x, _i(lib, 3, -1)),
     "take_high": lambda lib, x: x.take(_i(lib, 3, 20)),
     "take_negative": lambda lib, x: lib.take(x, _i(lib, 30, -25)),
     "getitem_tensor": lambda lib, x: x[_i(lib, 1, -8, 9)],
@@ -61,6 +62,7 @@ ERRORS = {
     "index_put": lambda lib, x: x.index_put((_i(lib, 0), _i(lib, 9)), lib.tensor(1.0)),
     "index_put_accumulate": lambda lib, x: x.index_put([_i(lib, 7)], lib.tensor(1.0), accumulate=True),
     "index_put_": lambda lib, x: (x * 1).index_put_((_i(lib, -6),), lib.tensor(1.0)),
+    "index_put_function": lambda lib, x: lib.index_put_(x * 1, [_i(lib, 5)], lib.tensor(1.0)),
     "index_put_dtype": lambda lib, x: x.index_put((_i(lib, 0),), lib.tensor(1.0, dtype=lib.float64)),
     "index_put_float_values": lambda lib, x: x.index_put((_i(lib, 0),), 1.0),
     "index_add": lambda lib, x: x.index_add(0, _i(lib, 0, 9, -3), x[:3]),
@@ -106,7 +108,7 @@ def test_index_put_in_place_matches_pytorch():
     def fn(lib, x):
         y = x * 1
         y.index_put_((_i(lib, 1, 1), _i(lib, 2, 2)), lib.tensor(3.0), accumulate=True)
-        return y
+        return lib.index_put_(y, [_i(lib, 0)], y[1].clone())
 
     compare(fn, X3[0])
 

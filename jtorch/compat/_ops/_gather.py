@@ -68,6 +68,7 @@ def take_along_dim(input, indices, dim: int | None = None, *, out=None) -> Tenso
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
                            f"{_dtype.from_any(indices._node.dtype)._c10}")
     if dim is None:
+        check_bounds(indices, input.numel(), 0)
         return _into(call(_GATHER, (input.reshape(-1), indices.reshape(-1)), (("axis", 0),)), out)
     (axis,) = dims(dim, input.dim())
     a, b = list(input.shape), list(indices.shape)

@@ -248,6 +248,12 @@ def index_put(input, indices, values, accumulate: bool = False) -> Tensor:
     return call(_SCATTER_ADD if accumulate else _SCATTER, (input, values, *arrays), (("index", static),))
 
 
+@register("index_put_", method=False)
+def index_put_(input, indices, values, accumulate: bool = False) -> Tensor:
+    """``torch.index_put_``: the registry makes ``Tensor.index_put_`` but no in-place ``torch.`` function."""
+    return inplace(input, index_put(input, indices, values, accumulate), "index_put_")
+
+
 Tensor.__getitem__ = getitem
 Tensor.__setitem__ = setitem
 
