@@ -153,3 +153,24 @@ def test_unexpected_keyword_names_the_function_as_torch(call):
             eval(call, {"F": lib.nn.functional, "x": lib.tensor(X), "c": lib.tensor([0, 2, 1, 1])})
         errors.append(str(e.value))
     assert errors[1] == errors[0]
+
+
+@pytest.mark.parametrize("call", ["F.mse_loss(x, y, None, None, 'sum')", "F.mse_loss(x, y, reduction='sum')",
+                                  "F.mse_loss(target=y, input=x)", "F.softplus(x, 2.0, threshold=1.0)",
+                                  "F.linear(x, w)", "F.linear(x, w, bias=b)"])
+def test_lifted_calls_bind_arguments_as_torch(call):
+    """Positional, keyword and mixed arguments reach the core as PyTorch binds them (lift's fast binder)."""
+    rng = np.random.default_rng(1)
+    arrays = {"x": X, "y": X2, "w": rng.standard_normal((2, X.shape[1])).astype(np.float32),
+              "b": rng.standard_normal(2).astype(np.float32)}
+    got, want = (eval(call, {"F": lib.nn.functional, **{k: lib.tensor(v) for k, v in arrays.items()}})
+                 for lib in (torch, real))
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("call", ["F.mse_loss(x)", "F.mse_loss(x, y, input=x)", "F.linear(x, x, x, x)",
+                                  "F.softplus(x, 1.0, 2.0, 3.0)"])
+def test_lifted_calls_with_bad_arguments_raise_type_error(call):
+    for lib in (real, torch):
+        with pytest.raises(TypeError):
+            eval(call, {"F": lib.nn.functional, "x": lib.tensor(X), "y": lib.tensor(X2)})
