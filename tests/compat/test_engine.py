@@ -213,13 +213,15 @@ def test_second_backward_through_a_pending_freed_graph_raises():
     assert loss.grad_fn is not None and w.grad is not None
 
 
-@pytest.mark.parametrize("make_opt", [None, "SGD", "Adam"])
+@pytest.mark.parametrize("make_opt", [None, "SGD", "Adam", ("SGD", {"momentum": 0.9}),
+                                      ("SGD", {"momentum": 0.9, "nesterov": True})])
 def test_first_step_compiles_the_step_once(make_opt):
     """Parameter initialisation is computed before the first forward (module call or optimizer
     creation), and an optimizer's initial state before its first step, so step 1's graph is step 2's:
     step 2 compiles nothing."""
     model = torch.nn.Sequential(torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 2))
-    opt = getattr(torch.optim, make_opt)(model.parameters(), lr=0.1) if make_opt else None
+    name, kwargs = make_opt if isinstance(make_opt, tuple) else (make_opt, {})
+    opt = getattr(torch.optim, name)(model.parameters(), lr=0.1, **kwargs) if name else None
     x, y = torch.tensor(np.ones((3, 5), np.float32)), torch.tensor(np.zeros((3, 2), np.float32))
     for step in range(2):
         if step == 1:

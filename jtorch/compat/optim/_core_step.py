@@ -163,16 +163,20 @@ class CoreOptimizer(Optimizer):
         hyper = {k: _leaf(v, dtype) for k, v in runtime.items()}
         states = [self.state[p] if self.state.get(p) else None for p in params]
         static = dict(factory=self._factory, flags=tuple(flags.items()), hidden_step=self._hidden_step)
-        if not self._hidden_step and None in states:
+        if None in states and self._starts_from_init(runtime):
             states = self._initial_states(params, states, hyper, static)
         new_params, new_states = _step_nodes(params, states, hyper, **static)
         self._store(params, new_params, new_states)
 
+    def _starts_from_init(self, runtime: dict) -> bool:
+        """Whether a fresh parameter's first step equals a step from the core's initial state, which can
+        then be computed beforehand (see :meth:`_initial_states`)."""
+        return not self._hidden_step
+
     @staticmethod
     def _initial_states(params: list[Tensor], states: list, hyper: dict, static: dict) -> list:
         """Fresh parameters' initial states, computed on their own so that the first step's graph is
-        every later step's (one compilation of the training step). Not for a ``_hidden_step`` optimizer,
-        whose first step differs from one with a zero state (SGD's momentum buffer starts as the gradient)."""
+        every later step's (one compilation of the training step)."""
         fresh = [p for p, s in zip(params, states) if s is None]
         hyper = jax.tree_util.tree_map(wrap, hyper)
         inits = iter(_init_op(fresh, hyper, **static))

@@ -28,6 +28,12 @@ class SGD(CoreOptimizer):
                                       nesterov=nesterov, maximize=maximize, foreach=foreach,
                                       differentiable=differentiable, fused=fused))
 
+    def _starts_from_init(self, runtime: dict) -> bool:
+        # PyTorch's first momentum buffer is the gradient itself; without dampening, a step from the zero
+        # buffer gives exactly that (momentum * 0 + 1 * g), so the first step's graph is every later step's.
+        dampening = runtime.get("dampening")
+        return "momentum" in runtime and not isinstance(dampening, Tensor) and dampening == 0
+
 
 class Adam(CoreOptimizer):
     """``torch.optim.Adam``: see :func:`jtorch.optim.adam`."""
