@@ -105,7 +105,11 @@ PAD = [((1, 2), "constant", (2, 3, 4)), ((1, -2, 3, 0), "constant", (2, 3, 4)),
        ((2, 1, 1, 2), "reflect", (2, 3, 4)), ((1, 1, 2, 0, 1, 1), "reflect", (1, 2, 3, 4, 5)),
        ((2, 1, 1, 2), "replicate", (1, 2, 3, 4)), ((3, 1), "replicate", (2, 4)),
        ((2, 1, 1, 2, 1, 1), "circular", (1, 2, 3, 4, 5)), ((4, 3), "circular", (2, 4)),
-       ((-1, 2), "reflect", (1, 2, 5)), ((-1, 2, 1, -2), "replicate", (1, 4, 5)), ((3, -1), "circular", (2, 5))]
+       ((-1, 2), "reflect", (1, 2, 5)), ((-1, 2, 1, -2), "replicate", (1, 4, 5)), ((3, -1), "circular", (2, 5)),
+       # torch reads the uncropped input: crops deeper than the cropped size are fine, empty batches too
+       ((3, -5), "reflect", (1, 1, 6)), ((-4, 5, 0, 0), "replicate", (2, 3, 4, 4)),
+       ((5, -4, -4, 3), "replicate", (2, 2, 4, 4)), ((1, 2), "reflect", (0, 3, 3)),
+       ((0, 2, 0, 1), "reflect", (0, 3, 3, 3)), ((1, 1), "circular", (2, 0, 3))]
 
 
 @pytest.mark.parametrize("pad,mode,xs", PAD, ids=[f"{p}-{m}-{x}" for p, m, x in PAD])
@@ -127,7 +131,7 @@ PAD_ERRORS = [
     ((1, 1) * 5, {}, RuntimeError, "Padding length should be less than or equal to two times the input dimension"),
     ((4, 4), {"mode": "reflect"}, RuntimeError, r"Padding size should be less than the corresponding input dimension, "
                                                 r"but got: padding \(4, 4\) at dimension 2"),
-    ((5, 2), {"mode": "circular"}, RuntimeError, "Padding size should be less than the corresponding input dimension"),
+    ((5, 2), {"mode": "circular"}, RuntimeError, "Padding value causes wrapping around more than once."),
     ((1, 1), {"mode": "reflect", "value": 1.}, RuntimeError, "Padding mode \"reflect\" doesn't take in value argument"),
     ((1, 1), {"mode": "foo"}, NotImplementedError, "Unrecognised padding mode foo"),
     ((1, 1) * 3, {"mode": "replicate"}, NotImplementedError, "Padding size 6 is not supported for 3D input tensor"),
@@ -142,14 +146,30 @@ def test_pad_errors(pad, kw, err, match):
         TF.pad(torch.zeros(1, 2, 4), pad, **kw)
 
 
+PAD_SHAPE_ERRORS = [((2, 0, 3), (1, 1), "reflect"), ((0, 3), (1, 1), "replicate"), ((2, 0, 3, 3), (1,) * 4, "reflect"),
+                    ((1, 1, 6), (-3, -4), "reflect"), ((1, 1, 6), (3, -9), "replicate"),
+                    ((2, 1, 4, 5), (-3,) * 4, "reflect"), ((2, 1, 4, 5), (-3,) * 4, "replicate"),
+                    ((1, 2, 3, 4, 5), (-3,) * 6, "replicate"), ((1, 1, 3, 3), (-2, -2, 0, 0), "replicate"),
+                    ((1, 2, 3, 3, 3), (0, 0, 0, 0, 3, 0), "reflect"), ((3, 4), (-3, -3), "circular")]
+
+
+@pytest.mark.parametrize("xs,pad,mode", PAD_SHAPE_ERRORS, ids=[f"{x}-{p}-{m}" for x, p, m in PAD_SHAPE_ERRORS])
+def test_pad_shape_errors_match_torch(xs, pad, mode):
+    with pytest.raises(RuntimeError) as want:
+        TF.pad(torch.zeros(xs), pad, mode)
+    with pytest.raises(RuntimeError) as got:
+        F.pad(jnp.zeros(xs), pad, mode)
+    assert str(got.value) == str(want.value)
+
+
 FOLD = [{"kernel_size": 2}, {"kernel_size": (2, 3), "dilation": (1, 2), "padding": 1, "stride": (2, 1)},
         {"kernel_size": 3, "stride": 2, "padding": (0, 1)}]
 
 
 @pytest.mark.parametrize("kw", FOLD, ids=[str(k) for k in FOLD])
-@pytest.mark.parametrize("batched", [True, False])
-def test_unfold_fold(kw, batched):
-    xs = (2, 3, 6, 7) if batched else (3, 6, 7)
+@pytest.mark.parametrize("batch", [(2,), (), (0,)], ids=["batched", "unbatched", "empty"])
+def test_unfold_fold(kw, batch):
+    xs = batch + (3, 6, 7)
     check_jit(lambda x: F.unfold(x, **kw), lambda x: TF.unfold(x, **kw), rand(xs, 1))
     cols = TF.unfold(torch.zeros(xs), **kw).shape
     check_jit(lambda x: F.fold(x, (6, 7), **kw), lambda x: TF.fold(x, (6, 7), **kw), rand(cols, 2))

@@ -231,16 +231,43 @@ def pad(input, pad, mode="constant", value=None) -> jax.Array:
         raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     if not 1 <= k <= 3 or input.ndim not in (k + 1, k + 2):
         raise NotImplementedError(f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor.")
-    # torch crops by the negative amounts first, then pads the cropped input.
-    x = lax.pad(input, jnp.zeros((), input.dtype), [(min(lo, 0), min(hi, 0), 0) for lo, hi in pairs])
-    pairs = [(max(lo, 0), max(hi, 0)) for lo, hi in pairs]
-    for dim, ((lo, hi), size) in enumerate(zip(pairs, x.shape)):
-        if (mode == "reflect" and max(lo, hi) >= size) or (mode == "circular" and max(lo, hi) > size):
-            raise RuntimeError(f"Padding size should be less than the corresponding input dimension, but got: "
-                               f"padding ({lo}, {hi}) at dimension {dim} of input {list(input.shape)}")
-        if mode == "replicate" and size == 0 and lo + hi:
-            raise RuntimeError(f"Expected the padded dimension {dim} of input {list(input.shape)} to be non-empty")
-    return jnp.pad(x, pairs, mode=_PAD_MODES[mode])
+    crop = [(min(lo, 0), min(hi, 0), 0) for lo, hi in pairs]
+    grow = [(max(lo, 0), max(hi, 0)) for lo, hi in pairs]
+    if mode == "circular":  # torch crops by the negative amounts first, then wraps the cropped input
+        for (lo, hi), size in zip(pairs, input.shape):
+            if max(lo, hi) > size:
+                raise RuntimeError("Padding value causes wrapping around more than once.")
+            if size + lo + hi < 0:
+                raise RuntimeError("Negative padding value is resulting in an empty dimension")
+        x = lax.pad(input, jnp.zeros((), input.dtype), crop)
+        return jnp.pad(x, grow, mode="wrap")
+    _check_edge_pad(input, pairs, k, mode)
+    # reflect/replicate index the uncropped input (output j reads reflect/clamp(j - left)): pad, then crop.
+    return lax.pad(jnp.pad(input, grow, mode=_PAD_MODES[mode]), jnp.zeros((), input.dtype), crop)
+
+
+def _check_edge_pad(input, pairs, k, mode):
+    """PyTorch's checks for reflect/replicate padding, on the uncropped input."""
+    if 0 in (input.shape[1:] if input.ndim == k + 2 else input.shape):  # only a batch dim may be empty
+        raise RuntimeError(f"Expected {k + 1}D or {k + 2}D (batch mode) tensor with possibly 0 batch size and other "
+                           f"non-zero dimensions for input, but got: {list(input.shape)}")
+    dims = range(input.ndim - k, input.ndim)
+    for i, dim in enumerate(reversed(dims)):
+        (lo, hi), size = pairs[dim], input.shape[dim]
+        if mode == "reflect" and max(lo, hi) >= size:
+            raise RuntimeError(f"Argument #{4 + 2 * i}: Padding size should be less than the corresponding input "
+                               f"dimension, but got: padding ({lo}, {hi}) at dimension {dim} of input "
+                               f"{list(input.shape)}")
+    out = [input.shape[d] + sum(pairs[d]) for d in dims]
+    if max(out) < 1:  # torch's kernels word this check differently per rank and mode
+        names = "DHW"[3 - k:]
+        sizes = " ".join(f"{n}: {input.shape[d]}" for n, d in zip(names, dims)).replace(" W", ", W")
+        sizes = sizes.lstrip(", ") + (" " if k == 2 and mode == "replicate" else "")
+        outs = " ".join(f"{n}: {o}" for n, o in zip(names, out))
+        raise RuntimeError(f"input ({sizes}) is too small. Calculated output {outs}")
+    if min(out) < 0:
+        shape = [size + lo + hi for size, (lo, hi) in zip(input.shape, pairs)]
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(out)}: {shape}")
 
 
 def _fold_geometry(name, spatial, kernel_size, dilation, padding, stride):
@@ -257,7 +284,7 @@ def _fold_geometry(name, spatial, kernel_size, dilation, padding, stride):
 def _unfold4d(x, k, d, p, s):
     xp = jnp.pad(x, [(0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])])
     cols = jnp.stack(window_taps(xp, 2, k, s, d), axis=2)
-    return cols.reshape(x.shape[0], x.shape[1] * k[0] * k[1], -1)
+    return cols.reshape(x.shape[0], x.shape[1] * k[0] * k[1], cols.shape[-2] * cols.shape[-1])
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> jax.Array:
