@@ -74,6 +74,16 @@ def test_batch_norm_traced_momentum_and_eps():
                  F.batch_norm(jnp.asarray(x), jnp.asarray(rm0), jnp.asarray(rv0), training=True, momentum=0.25, eps=1e-2))
 
 
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_empty_1d(training):
+    """torch returns an empty 1-D input unchecked (any statistics' size), the statistics unchanged."""
+    for c in (0, 3):
+        rm, rv = torch.zeros(c), torch.ones(c)
+        want = TF.batch_norm(torch.zeros(0), rm, rv, training=training)
+        got = F.batch_norm(jnp.zeros(0), jnp.zeros(c), jnp.ones(c), training=training)
+        assert_close(got, (want, rm, rv))
+
+
 def test_batch_norm_float64(x64):
     rm0, rv0 = _stats(3, np.float64)
     x = rand((4, 3, 5), seed=8, dtype=np.float64)
@@ -124,6 +134,15 @@ def test_layer_norm(shape, normalized_shape, affine):
              lambda v, *p: TF.layer_norm(v, ns, *p, eps=1e-4), rand(shape, seed=15, low=-2, high=3), *wb)
 
 
+def test_layer_norm_keeps_bias_under_large_scale():
+    """One normalised element: x - mean is 0, so the output is the bias even when weight / sqrt(eps) is large
+    (folding weight into the shift lost ~2e-4 of it to float32 cancellation)."""
+    x, w, b = (np.array([v], np.float32) for v in (-4.3228, -8.4784, -1.7658))
+    x = np.concatenate([x, rand((3,), seed=16, low=-50, high=50)])[:, None]
+    got = F.layer_norm(jnp.asarray(x), (1,), jnp.asarray(w), jnp.asarray(b))
+    assert_close(got, TF.layer_norm(torch.tensor(x), (1,), torch.tensor(w), torch.tensor(b)), rtol=0, atol=1e-6)
+
+
 def test_layer_norm_float64(x64):
     _check(lambda v: F.layer_norm(v, (3,)), lambda v: TF.layer_norm(v, (3,)), rand((4, 3), seed=16, dtype=np.float64),
              rtol=1e-12, atol=1e-12)
@@ -143,7 +162,7 @@ def test_rms_norm(shape, normalized_shape, eps, weighted):
 
 # (input shape, num_groups, affine)
 GROUP_NORM = [((2, 6), 3, True), ((2, 6, 5), 2, True), ((2, 4, 3, 3), 4, False), ((2, 4, 2, 2, 2), 1, True),
-              ((3, 4, 5), 2, False)]
+              ((3, 4, 5), 2, False), ((0, 2), 1, True), ((0, 4, 3), 2, False)]
 
 
 @pytest.mark.parametrize("shape,groups,affine", GROUP_NORM)
@@ -182,7 +201,7 @@ def test_normalize_traced_p_and_eps():
 
 ERRORS = [
     (F.batch_norm, (jnp.ones((1, 3)), jnp.zeros(3), jnp.ones(3)), {"training": True}, ValueError,
-     r"Expected more than 1 value per channel when training, got input size \[1, 3\]"),
+     r"^Expected more than 1 value per channel when training, got input size torch\.Size\(\[1, 3\]\)$"),
     (F.batch_norm, (jnp.ones((2, 3)), jnp.zeros(4), jnp.ones(4)), {}, RuntimeError, "running_mean should contain 3 elements not 4"),
     (F.batch_norm, (jnp.ones((2, 3)), None, None, jnp.ones(4)), {"training": True}, RuntimeError,
      "weight should contain 3 elements not 4"),
@@ -194,7 +213,7 @@ ERRORS = [
      "batch_norm eps must be non-negative, but got -1.0"),
     (F.batch_norm, (jnp.ones(3), None, None), {"training": True}, IndexError, r"shape \(3,\)"),
     (F.instance_norm, (jnp.ones((2, 3, 1)),), {}, ValueError,
-     r"Expected more than 1 spatial element when training, got input size \[2, 3, 1\]"),
+     r"^Expected more than 1 spatial element when training, got input size torch\.Size\(\[2, 3, 1\]\)$"),
     (F.instance_norm, (jnp.ones((2, 3, 4)),), {"use_input_stats": False}, RuntimeError,
      "Expected running_mean and running_var to be defined when use_input_stats is false"),
     (F.layer_norm, (jnp.ones((2, 3)), (4,)), {}, RuntimeError,
@@ -207,7 +226,8 @@ ERRORS = [
     (F.group_norm, (jnp.ones((2, 6, 3)), 3, jnp.ones(5)), {}, RuntimeError,
      r"Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape \[5\]"),
     (F.group_norm, (jnp.ones(3), 1), {}, RuntimeError, "Expected at least 2 dimensions for input tensor but received 1"),
-    (F.group_norm, (jnp.ones((1, 2)), 2), {}, ValueError, "Expected more than 1 value per channel"),
+    (F.group_norm, (jnp.ones((1, 2)), 2), {}, ValueError,
+     r"^Expected more than 1 value per channel when training, got input size \[1, 2\]$"),  # torch passes a list
     (F.local_response_norm, (jnp.ones((2, 3)), 2), {}, ValueError, r"Expected 3D or higher dimensionality input \(got 2"),
     (F.normalize, (jnp.ones((2, 3)),), {"dim": 3}, IndexError, r"range of \[-2, 1\], but got 3"),
 ]

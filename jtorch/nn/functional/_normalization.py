@@ -48,10 +48,10 @@ def _scale_shift(x: jax.Array, mean: jax.Array, var: jax.Array, eps: ArrayLike, 
     return (x * scale + shift).astype(dtype)
 
 
-def _check_size(counted: Sequence[int], what: str, size: Sequence[int]) -> None:
+def _check_size(counted: Sequence[int], what: str, size: str) -> None:
     """PyTorch's ``_verify_batch_size`` / ``_verify_spatial_size``: statistics need more than one value."""
     if math.prod(counted) == 1:
-        raise ValueError(f"Expected more than 1 {what} when training, got input size {list(size)}")
+        raise ValueError(f"Expected more than 1 {what} when training, got input size {size}")
 
 
 def _check_channels(c: int, **tensors: ArrayLike | None) -> None:
@@ -95,6 +95,8 @@ def batch_norm(input: ArrayLike, running_mean: ArrayLike | None, running_var: Ar
                [ 0.99999505]], dtype=float32), Array([0.1], dtype=float32), Array([1.1], dtype=float32))
     """
     x = jnp.asarray(input)
+    if x.shape == (0,):  # torch returns an empty 1-D input unchecked, its statistics unchanged
+        return x, running_mean, running_var
     if x.ndim < 2:
         raise IndexError(f"batch_norm expects input of shape (N, C, *), got shape {tuple(x.shape)}")
     _check_channels(x.shape[1], running_mean=running_mean, running_var=running_var, weight=weight, bias=bias)
@@ -104,7 +106,7 @@ def batch_norm(input: ArrayLike, running_mean: ArrayLike | None, running_var: Ar
                          f"but got {eps}")
     xs, ndim = _upcast(x), x.ndim
     if training:
-        _check_size((x.shape[0],) + x.shape[2:], "value per channel", x.shape)
+        _check_size((x.shape[0],) + x.shape[2:], "value per channel", f"torch.Size({list(x.shape)})")
         mean, var = _moments(xs, (0,) + tuple(range(2, ndim)))
         n = x.size // x.shape[1]
         new_mean, new_var = _update(running_mean, mean, momentum), _update(running_var, var * (n / (n - 1)), momentum)
@@ -146,7 +148,7 @@ def instance_norm(input: ArrayLike, running_mean: ArrayLike | None = None, runni
     _check_channels(x.shape[1], running_mean=running_mean, running_var=running_var, weight=weight, bias=bias)
     xs, ndim = _upcast(x), x.ndim
     if use_input_stats:
-        _check_size(x.shape[2:], "spatial element", x.shape)
+        _check_size(x.shape[2:], "spatial element", f"torch.Size({list(x.shape)})")
         mean, var = _moments(xs, tuple(range(2, ndim)))
         n = math.prod(x.shape[2:])
         new_mean = _update(running_mean, jnp.mean(mean, 0), momentum)
@@ -193,7 +195,12 @@ def layer_norm(input: ArrayLike, normalized_shape: int | Sequence[int], weight: 
     axes = _last_dims(x, normalized_shape, weight=weight, bias=bias)
     xs = _upcast(x)
     mean, var = _moments(xs, axes)
-    return _scale_shift(xs, mean, var, eps, weight, bias, x.dtype)
+    rstd = lax.rsqrt(var + _cast(eps, var))
+    # torch's CPU kernel normalises before the affine, (x * rstd - mean * rstd) * weight + bias: folding weight
+    # into the shift (as batch_norm's kernel does) loses the bias to cancellation when |weight * rstd| is large.
+    y = xs * rstd - mean * rstd
+    y = y if weight is None else y * weight
+    return (y if bias is None else y + bias).astype(x.dtype)
 
 
 def rms_norm(input: ArrayLike, normalized_shape: int | Sequence[int], weight: ArrayLike | None = None,
@@ -244,13 +251,13 @@ def group_norm(input: ArrayLike, num_groups: int, weight: ArrayLike | None = Non
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input "
                            f"of shape {list(x.shape)} and num_groups={num_groups}")
     counted = (n * c // num_groups,) + x.shape[2:]
-    _check_size(counted, "value per channel", counted[:1] + (num_groups,) + counted[1:])
+    _check_size(counted, "value per channel", str(list(counted[:1] + (num_groups,) + counted[1:])))
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and jnp.shape(t) != (c,):
             raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, "
                                f"but got {name} of shape {list(jnp.shape(t))} and input of shape {list(x.shape)}")
-    xs = _upcast(x).reshape(n, c, -1)
-    mean, var = _moments(xs.reshape(n, num_groups, -1), (2,))
+    xs = _upcast(x).reshape(n, c, math.prod(x.shape[2:]))  # explicit sizes: -1 is ambiguous when n == 0
+    mean, var = _moments(xs.reshape(n, num_groups, c // num_groups * xs.shape[2]), (2,))
     mean, var = (jnp.repeat(v, c // num_groups, axis=1) for v in (mean, var))
     out = _scale_shift(xs, mean, var, eps, _per_channel(weight, 3), _per_channel(bias, 3), x.dtype)
     return out.reshape(x.shape)
