@@ -19,6 +19,8 @@ WINDOWS = [
     (2, (2, 3, 7, 8), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
     (2, (2, 3, 7, 8), {"kernel_size": (2, 3), "stride": (1, 2), "dilation": (2, 1)}),
     (2, (3, 6, 6), {"kernel_size": 2}),
+    (2, (1, 2, 4, 5), {"kernel_size": (2, 2), "stride": ()}),  # empty stride means kernel_size, as None
+    (1, (2, 3, 7), {"kernel_size": 2, "stride": []}),
     (2, (0, 2, 6, 5), {"kernel_size": 2, "stride": 1}),
     (2, (1, 2, 5, 5), {"kernel_size": 2, "stride": 2, "ceil_mode": True, "padding": 1}),
     (3, (1, 2, 5, 6, 4), {"kernel_size": 2, "ceil_mode": True}),

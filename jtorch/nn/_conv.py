@@ -33,14 +33,13 @@ class _Conv(Module):
     _transposed: ClassVar[bool] = False
 
     def __post_init__(self):
-        # torch: _ConvNd.__init__'s checks and messages, with the offending values added.
+        # torch: _ConvNd.__init__'s checks, word for word.
         name = type(self).__name__
         if self.groups <= 0:
-            raise ValueError(f"groups must be a positive integer (got groups={self.groups})")
+            raise ValueError("groups must be a positive integer")
         for arg in ("in_channels", "out_channels"):
             if getattr(self, arg) % self.groups != 0:
-                raise ValueError(f"{arg} must be divisible by groups (got {arg}={getattr(self, arg)}, "
-                                 f"groups={self.groups})")
+                raise ValueError(f"{arg} must be divisible by groups")
         if self.padding_mode not in _PADDING_MODES:
             raise ValueError(f"padding_mode must be one of {set(_PADDING_MODES)}, but got "
                              f"padding_mode='{self.padding_mode}'")
@@ -55,7 +54,7 @@ class _Conv(Module):
         elif self.padding not in ("same", "valid"):
             raise ValueError(f"Invalid padding string {self.padding!r}, should be one of {{'same', 'valid'}}")
         elif self.padding == "same" and any(s != 1 for s in self.stride):
-            raise ValueError(f"padding='same' is not supported for strided convolutions (got stride={self.stride})")
+            raise ValueError("padding='same' is not supported for strided convolutions")
 
     def init(self, key: jax.Array) -> tuple[Params, State]:
         # torch: kaiming_uniform_(a=sqrt(5)); bias U(±1/sqrt(fan_in)), fan_in from the weight's shape

@@ -304,11 +304,11 @@ def threshold(input: ArrayLike, threshold: ArrayLike, value: ArrayLike, inplace:
     return jnp.where(x <= _cast(threshold, x), _cast(value, x), x)
 
 
+_TORCH_DTYPE_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double"}
+
+
 def _shrink(x: jax.Array, lambd: ArrayLike) -> tuple[jax.Array, jax.Array]:
-    """The dead zone ``|x| <= lambd`` and ``lambd`` in ``x``'s dtype."""
-    known = _known(lambd)
-    if known is not None and known < 0:
-        raise RuntimeError(f"lambda must be in range [0, inf) for input dtype {x.dtype}, but found {known}")
+    """The dead zone ``-lambd <= x <= lambd`` (empty for a negative ``lambd``) and ``lambd`` in ``x``'s dtype."""
     lambd = _cast(lambd, x)
     return (x >= -lambd) & (x <= lambd), lambd
 
@@ -338,6 +338,11 @@ def softshrink(input: ArrayLike, lambd: ArrayLike = 0.5) -> jax.Array:
         Array([-0.5,  0. ,  0.5], dtype=float32)
     """
     x = jnp.asarray(input)
+    known = _known(lambd)
+    if known is not None and known < 0:  # hardshrink accepts a negative lambd (then it is the identity)
+        name = _TORCH_DTYPE_NAMES.get(x.dtype.name, x.dtype.name)
+        raise RuntimeError(f"lambda must be in range [0, {float(jnp.finfo(x.dtype).max):g}] for input dtype {name}, "
+                           f"but found {known:g}")
     dead, lambd = _shrink(x, lambd)
     # PyTorch's kernel writes `x * 0` in the dead zone, so NaN stays NaN.
     return jnp.where(dead, x * 0, x - jnp.sign(x) * lambd)

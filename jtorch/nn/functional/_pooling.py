@@ -29,7 +29,7 @@ def _windows(name, n, input, kernel_size, stride, padding, dilation, ceil_mode, 
     x, unbatched = _batched(name, n, input)
     tup = lambda v, arg: ntuple(v, n, arg, f"{name}: {arg} must either be a single int, or a tuple of {n} ints")
     k = tup(kernel_size, "kernel_size")
-    s = k if stride is None or stride == [] else tup(stride, "stride")
+    s = k if stride is None or (isinstance(stride, (tuple, list)) and not stride) else tup(stride, "stride")
     p, d = tup(padding, "padding"), tup(dilation, "dilation")
     for arg, values in (("kernel_size", k), ("stride", s), ("dilation", d)):
         if min(values) <= 0:
