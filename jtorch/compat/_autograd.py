@@ -24,11 +24,11 @@ retained: "weakref.WeakSet[Tensor]" = weakref.WeakSet()  # non-leaf tensors that
 
 
 def _vjp(roots: list[Node], cots: list[Node], targets: list[Node], create_graph: bool,
-         cut: dict[int, Node]) -> list[Node | None]:
+         cut: dict[int, Node], inner: list[Node]) -> list[Node | None]:
     """One replay node; the staged backward when the graph has barriers (``None``: no gradient arrived)."""
     if cut:
         return staged_vjp(roots, cots, targets, create_graph, cut)
-    return vjp_nodes(roots, cots, targets, create_graph)
+    return vjp_nodes(roots, cots, targets, create_graph, inner=inner)
 
 
 def _roots_and_cots(tensors, grad_tensors) -> tuple[list[Node], list[Node]]:
@@ -94,7 +94,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     owners = [o for o, _ in targets]
     cut = barriers(inner)
     if owners or cut:  # hooks and Functions run even when no leaf is left to receive a gradient
-        grads = _vjp(roots, cots, [n for _, n in targets], create_graph, cut)
+        grads = _vjp(roots, cots, [n for _, n in targets], create_graph, cut, inner)
         with _grad_mode.set_grad_enabled(create_graph):
             for owner, g in zip(owners, grads):
                 if g is not None:
@@ -141,7 +141,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     cut = barriers(inner)
-    grads = dict(zip(map(id, used), _vjp(roots, cots, [t._node for t in used], create_graph, cut))) if used or cut else {}
+    grads = dict(zip(map(id, used), _vjp(roots, cots, [t._node for t in used], create_graph, cut, inner))) if used or cut else {}
     out = []
     for t in inputs:
         g = grads.get(id(t))

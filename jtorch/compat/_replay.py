@@ -71,9 +71,11 @@ def collect(roots: Sequence[Node], stop: Collection[int] = ()) -> tuple[list[Nod
 
 
 def vjp_nodes(roots: list[Node], cots: list[Node], targets: list[Node], create_graph: bool,
-              stop: Collection[int] = ()) -> list[Node]:
-    """One replay node giving d(roots . cots)/d(target) for each target node (leaf or intermediate)."""
-    inner, _ = collect(roots, stop)
+              stop: Collection[int] = (), inner: list[Node] | None = None) -> list[Node]:
+    """One replay node giving d(roots . cots)/d(target) for each target node (leaf or intermediate);
+    ``inner``: ``collect(roots, stop)``'s nodes where the caller has them."""
+    if inner is None:
+        inner, _ = collect(roots, stop)
     inner_ids = {id(n) for n in inner}
     variables = [t for t in targets if id(t) not in inner_ids]
     probes = [t for t in targets if id(t) in inner_ids]
