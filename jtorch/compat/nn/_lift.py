@@ -104,7 +104,7 @@ def lift(core_fn: Callable, grad_name: str | Callable[[dict], str] | None = None
         out = core_fn(**{k: _decode(e, arrays) for k, e in spec})
         leaves, treedef = jax.tree_util.tree_flatten(out)
         _treedefs[(op, spec)] = treedef
-        return tuple(leaves)
+        return leaves[0] if len(leaves) == 1 else tuple(leaves)  # one output: no select node
 
     default_name = f"{''.join(p.capitalize() for p in name.split('_'))}Backward0"
     op = Op(name, run, default_name if callable(grad_name) else grad_name or default_name)
@@ -142,9 +142,11 @@ def _needs_key(arguments: dict) -> bool:
 
 
 def _unflatten(t: Tensor, treedef) -> Any:
-    """The op's flat tuple output as Tensors in the core function's output structure."""
+    """The op's output (a flat tuple, or its only array) as Tensors in the core function's output structure."""
     if treedef == _SINGLE:
-        return _select(t, 0)
+        return t
+    if treedef.num_leaves == 1:
+        return jax.tree_util.tree_unflatten(treedef, [t])
     return jax.tree_util.tree_unflatten(treedef, [_select(t, i) for i in range(treedef.num_leaves)])
 
 
