@@ -42,6 +42,7 @@ _COMPOSITE_LOSSES = {
     "margin_ranking_loss": ("ClampMinBackward0", {}), "multilabel_soft_margin_loss": ("DivBackward0", {}),
     "poisson_nll_loss": ("SubBackward0", {"full": "AddBackward0"}),
     "gaussian_nll_loss": ("MulBackward0", {"full": "AddBackward0"}), "triplet_margin_loss": ("ClampMinBackward0", {}),
+    "triplet_margin_with_distance_loss": ("ClampMinBackward0", {}),
 }
 _REDUCED_NAMES = {"sum": "SumBackward0", "batchmean": "DivBackward0"}
 
@@ -231,6 +232,28 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None) -> Tensor:
     """PyTorch's ``F.normalize``; ``out``, when given, receives the result."""
     result = _normalize(input, p, dim, eps)
     return result if out is None else out.copy_(result)
+
+
+_triplet_margin_with_distance_loss = triplet_margin_with_distance_loss
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0, swap=False,
+                                      reduction="mean") -> Tensor:
+    """PyTorch's ``F.triplet_margin_with_distance_loss``. A given ``distance_function`` is Tensor code (often an
+    ``nn.Module``), so the loss is composed here on Tensors, as PyTorch's Python implementation does; without
+    one it is the lifted core op."""
+    if distance_function is None:
+        return _triplet_margin_with_distance_loss(anchor, positive, negative, margin=margin, swap=swap,
+                                                  reduction=reduction)
+    _core._loss_margin._check_triplet(anchor, positive, negative, margin)
+    reduction = _core._loss._reduction(reduction, invalid=_core._loss._INVALID)
+    d_pos, d_neg = distance_function(anchor, positive), distance_function(anchor, negative)
+    if swap:
+        d_neg = d_neg.minimum(distance_function(positive, negative))
+    loss = (margin + d_pos - d_neg).clamp_min(0)
+    if reduction == "none":
+        return loss
+    return loss.sum() if reduction == "sum" else loss.mean()
 
 
 def _with_indices(fn):

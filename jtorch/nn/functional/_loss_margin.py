@@ -205,13 +205,18 @@ def cosine_embedding_loss(input1: ArrayLike, input2: ArrayLike, target: ArrayLik
     return _reduce(loss, reduction)
 
 
-def _triplet(distance: Callable, anchor, positive, negative, margin, swap: bool, reduction: str) -> jax.Array:
-    anchor, positive, negative = jnp.asarray(anchor), jnp.asarray(positive), jnp.asarray(negative)
+def _check_triplet(anchor, positive, negative, margin) -> None:
+    """PyTorch's checks of a triplet loss's arguments (only ``ndim`` is read: the facade passes its Tensors)."""
     _check_positive_margin(margin)
     if not anchor.ndim == positive.ndim == negative.ndim:
         raise RuntimeError("The anchor, positive, and negative tensors are expected to have the same number of "
                            f"dimensions, but got: anchor {anchor.ndim}D, positive {positive.ndim}D, and negative "
                            f"{negative.ndim}D inputs")
+
+
+def _triplet(distance: Callable, anchor, positive, negative, margin, swap: bool, reduction: str) -> jax.Array:
+    anchor, positive, negative = jnp.asarray(anchor), jnp.asarray(positive), jnp.asarray(negative)
+    _check_triplet(anchor, positive, negative, margin)
     d_pos, d_neg = distance(anchor, positive), distance(anchor, negative)
     if swap:
         # Balntas et al.: use the positive as anchor when it is closer to the negative.
