@@ -233,3 +233,31 @@ ERRORS = [
 def test_errors(fn, args, exc, match):
     with pytest.raises(exc, match=match):
         fn(*args)
+
+
+_I = np.array([[3, -1, 0, 2], [1, 4, -2, 5]], np.int64)
+_J = np.array([[1, 2, -3, 0], [2, -1, 4, 1]], np.int64)
+
+
+def _other(lib):
+    return jnp.asarray(_J) if lib is jnp else torch.tensor(_J)
+
+
+INTEGER_INPUTS = [
+    ("softsign", lambda f, t, x: f.softsign(x)), ("tanhshrink", lambda f, t, x: f.tanhshrink(x)),
+    ("local_response_norm", lambda f, t, x: f.local_response_norm(x[None], 2)),
+    ("pairwise_distance", lambda f, t, x: f.pairwise_distance(x, _other(t))),
+    ("margin_ranking_loss", lambda f, t, x: f.margin_ranking_loss(x, _other(t), t.sign(x), margin=0.5)),
+    ("triplet_margin_loss", lambda f, t, x: f.triplet_margin_loss(x, _other(t), x * 2, margin=0.5)),
+    ("cosine_embedding_loss", lambda f, t, x: f.cosine_embedding_loss(x, _other(t), t.sign(x[:, 0]), margin=0.5)),
+    ("poisson_nll_loss", lambda f, t, x: f.poisson_nll_loss(x, abs(x), full=True, reduction="none")),
+]
+
+
+@pytest.mark.parametrize("name,call", INTEGER_INPUTS, ids=[n for n, _ in INTEGER_INPUTS])
+def test_integer_inputs_give_default_float(x64, name, call):
+    """Integer inputs compute in float32 as PyTorch's default dtype, not float64 (JAX's int64 promotion)."""
+    got = call(F, jnp, jnp.asarray(_I))
+    want = call(TF, torch, torch.tensor(_I))
+    assert got.dtype == jnp.float32 and want.dtype == torch.float32
+    assert_close(got, want)

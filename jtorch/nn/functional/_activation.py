@@ -35,6 +35,13 @@ def _cast(v: ArrayLike, x: jax.Array) -> jax.Array:
     return jnp.asarray(v, dtype=x.dtype)
 
 
+def _float(x: ArrayLike) -> jax.Array:
+    """An integer or bool input as float32, PyTorch's default float dtype (under x64, JAX would make int64
+    arithmetic float64)."""
+    x = jnp.asarray(x)
+    return x if jnp.issubdtype(x.dtype, jnp.inexact) else x.astype(jnp.float32)
+
+
 def _dim(dim: int, ndim: int) -> int:
     """Wraps a negative ``dim``; PyTorch's IndexError outside ``[-ndim, ndim - 1]`` (0-d counts as 1-d)."""
     n = max(ndim, 1)
@@ -264,7 +271,7 @@ def softsign(input: ArrayLike) -> jax.Array:
         >>> softsign(jnp.array([1.0]))
         Array([0.5], dtype=float32)
     """
-    x = jnp.asarray(input)
+    x = _float(input)
     return x / (1 + jnp.abs(x))
 
 
@@ -285,7 +292,7 @@ def tanhshrink(input: ArrayLike) -> jax.Array:
         >>> tanhshrink(jnp.array([0.0]))
         Array([0.], dtype=float32)
     """
-    x = jnp.asarray(input)
+    x = _float(input)
     return x - jnp.tanh(x)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from jax import lax
 from jax.typing import ArrayLike
 
-from ._activation import _dim, _known
+from ._activation import _dim, _float, _known
 
 
 def _safe_sqrt(s: jax.Array) -> jax.Array:
@@ -106,7 +106,7 @@ def pairwise_distance(x1: ArrayLike, x2: ArrayLike, p: ArrayLike = 2.0, eps: Arr
         >>> pairwise_distance(jnp.array([[3.0, 0.0]]), jnp.array([[0.0, 4.0]]), eps=0.0)
         Array([5.], dtype=float32)
     """
-    a, b = _broadcast(x1, x2)
+    a, b = _broadcast(_float(x1), _float(x2))
     return _vector_norm(a - b + eps, p, -1, keepdims=keepdim)
 
 

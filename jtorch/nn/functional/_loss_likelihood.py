@@ -13,6 +13,7 @@ import numpy as np
 from jax.scipy.special import xlogy
 from jax.typing import ArrayLike
 
+from ._activation import _float
 from ._loss import _INVALID, _check_broadcasts_to, _concrete, _hyper, _reduce, _reduction, _torch_size
 
 
@@ -66,7 +67,7 @@ def poisson_nll_loss(input: ArrayLike, target: ArrayLike, log_input: bool = True
         Array(1.7182817, dtype=float32)
     """
     reduction = _reduction(reduction, size_average, reduce, invalid=_INVALID)
-    input, target = jnp.asarray(input), jnp.asarray(target)
+    input, target = _float(input), _float(target)
     if log_input:
         loss = jnp.exp(input) - target * input
     else:

@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
+from ._activation import _float
 from ._distance import pairwise_distance
 from ._loss import _INVALID, _check_broadcasts_to, _clamp_min0, _concrete, _hyper, _reduce, _reduction
 
@@ -41,7 +42,7 @@ def margin_ranking_loss(input1: ArrayLike, input2: ArrayLike, target: ArrayLike,
         Array([0., 1.], dtype=float32)
     """
     reduction = _reduction(reduction, size_average, reduce)
-    input1, input2, target = jnp.asarray(input1), jnp.asarray(input2), jnp.asarray(target)
+    input1, input2, target = _float(input1), _float(input2), jnp.asarray(target)
     if not input1.ndim == input2.ndim == target.ndim:
         raise RuntimeError("margin_ranking_loss : All input tensors should have same dimension but got sizes: "
                            f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape}")
@@ -192,7 +193,7 @@ def cosine_embedding_loss(input1: ArrayLike, input2: ArrayLike, target: ArrayLik
         Array(0.29289323, dtype=float32)
     """
     reduction = _reduction(reduction, size_average, reduce)
-    input1, input2, target = jnp.asarray(input1), jnp.asarray(input2), jnp.asarray(target)
+    input1, input2, target = _float(input1), _float(input2), jnp.asarray(target)
     if target.ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if not input1.ndim == input2.ndim == target.ndim + 1:
@@ -215,7 +216,7 @@ def _check_triplet(anchor, positive, negative, margin) -> None:
 
 
 def _triplet(distance: Callable, anchor, positive, negative, margin, swap: bool, reduction: str) -> jax.Array:
-    anchor, positive, negative = jnp.asarray(anchor), jnp.asarray(positive), jnp.asarray(negative)
+    anchor, positive, negative = _float(anchor), _float(positive), _float(negative)
     _check_triplet(anchor, positive, negative, margin)
     d_pos, d_neg = distance(anchor, positive), distance(anchor, negative)
     if swap:

@@ -17,7 +17,7 @@ import numpy as np
 from jax import lax
 from jax.typing import ArrayLike
 
-from ._activation import _cast, _dim, _known
+from ._activation import _cast, _dim, _float, _known
 from ._distance import _vector_norm
 
 Stats = tuple[jax.Array, jax.Array | None, jax.Array | None]
@@ -285,12 +285,14 @@ def local_response_norm(input: ArrayLike, size: int, alpha: ArrayLike = 1e-4, be
     x = jnp.asarray(input)
     if x.ndim < 3:
         raise ValueError(f"Expected 3D or higher dimensionality input (got {x.ndim} dimensions)")
-    if x.size == 0:
+    if x.size == 0:  # returned as it is, integers included
         return x
     window = (1, size) + (1,) * (x.ndim - 2)
     pads = ((0, 0), (size // 2, (size - 1) // 2)) + ((0, 0),) * (x.ndim - 2)
     # A concrete (NumPy) init value lets JAX lower this to its differentiable windowed sum.
-    div = lax.reduce_window(x * x, np.zeros((), x.dtype), lax.add, window, (1,) * x.ndim, pads) / size
+    total = lax.reduce_window(x * x, np.zeros((), x.dtype), lax.add, window, (1,) * x.ndim, pads)
+    # Integers: torch's integer average pool truncates the mean, and the rest is in float32.
+    div, x = (total / size, x) if jnp.issubdtype(x.dtype, jnp.inexact) else (_float(total // size), _float(x))
     return x / (div * _cast(alpha, x) + _cast(k, x)) ** _cast(beta, x)
 
 
