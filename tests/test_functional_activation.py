@@ -169,7 +169,7 @@ def test_glu(shape, dim):
 ERRORS = [
     (F.gelu, (jnp.ones(2),), {"approximate": "foo"}, RuntimeError, "approximate argument must be either none or tanh"),
     (F.hardtanh, (jnp.ones(2), 1.0, 0.0), {}, ValueError, "min_val cannot be greater than max_val"),
-    (F.softshrink, (jnp.ones(2), -1.0), {}, RuntimeError,
+    (F.softshrink, (jnp.ones(2, jnp.float32), -1.0), {}, RuntimeError,
      r"^lambda must be in range \[0, 3.40282e\+38\] for input dtype Float, but found -1$"),
     (F.prelu, (jnp.ones((2, 3)), jnp.ones(2)), {}, RuntimeError,
      "Mismatch of parameter numbers and input channel size. Found parameter numbers = 2 and channel size = 3"),
