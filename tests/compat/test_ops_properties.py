@@ -179,3 +179,11 @@ def test_reductions_match_pytorch(name, args):
     if name == "prod" and a.dtype.kind == "f":
         a = np.clip(a, -3, 3)  # keeps float products finite and comparable
     check(lambda lib, x: REDUCTIONS[name](lib, x, d, k), a)
+
+
+def test_bool_operands_keep_ieee_results():
+    # XLA rewrites convert(bool) * y and / y as a select, which turns 0 * inf and 0 / 0 into 0.
+    for fn in (lambda t, x: t.tensor(x) / False, lambda t, x: t.tensor(x).float() / 0,
+               lambda t, x: t.tensor(x).float() * float("inf"), lambda t, x: t.tensor(x) * t.tensor(float("nan"))):
+        want = fn(real, [False, True]).numpy()
+        np.testing.assert_array_equal(fn(torch, [False, True]).numpy(), want)

@@ -15,7 +15,19 @@ from ._registry import register
 
 SCALARS = (bool, int, float, complex, np.number, np.bool_)
 
-CAST = Op("to", lambda x, *, dtype: x.astype(dtype), "ToCopyBackward0", saves=False)
+
+
+def astype(x: jax.Array, dtype) -> jax.Array:
+    """``x.astype(dtype)`` that keeps IEEE results for bool inputs.
+
+    XLA's simplifier rewrites ``convert(bool) * y`` and ``convert(bool) / y`` as ``select(bool, ...)``, which
+    gives 0 where PyTorch gives NaN (``False / 0``, ``False * inf``); a barrier after the convert stops it."""
+    if x.dtype == np.bool_ and np.dtype(dtype) != np.bool_:
+        return jax.lax.optimization_barrier(x.astype(dtype))
+    return x.astype(dtype)
+
+
+CAST = Op("to", lambda x, *, dtype: astype(x, dtype), "ToCopyBackward0", saves=False)
 
 
 def cast(t: Tensor, dtype: np.dtype) -> Tensor:

@@ -13,7 +13,7 @@ from jax import lax
 from .. import _dtype
 from .._tensor import Tensor, call
 from ..engine import Op
-from ._convert import SCALARS, as_node, cast, promote, py_scalar
+from ._convert import SCALARS, as_node, astype, cast, promote, py_scalar
 from ._registry import register
 
 _BOOL = np.dtype(np.bool_)
@@ -68,7 +68,7 @@ def _into(result: Tensor, out: Tensor | None) -> Tensor:
 
 
 def _binary_op(name: str, fn, grad_name: str, saves: bool = True) -> Op:
-    return Op(name, lambda a, b, *, dtype: fn(a.astype(dtype), b.astype(dtype)), grad_name, saves)
+    return Op(name, lambda a, b, *, dtype: fn(astype(a, dtype), astype(b, dtype)), grad_name, saves)
 
 
 _ADD = _binary_op("add", jnp.add, "AddBackward0", saves=False)
@@ -251,7 +251,7 @@ def _unary(name: str, fn, grad_name: str | None, *, floating: bool = False, keep
            aliases=(), dunder: str | None = None, saves: bool = True):
     """Registers a unary op. ``floating``: integer inputs compute in the default float dtype (``sqrt``);
     ``keep_int``: integer inputs pass through unchanged (``floor`` of an int is itself)."""
-    op = Op(name, lambda x, *, dtype: fn(x.astype(dtype)), grad_name, saves)
+    op = Op(name, lambda x, *, dtype: fn(astype(x, dtype)), grad_name, saves)
 
     def impl(input, *, out=None) -> Tensor:
         if not isinstance(input, Tensor):
