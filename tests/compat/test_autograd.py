@@ -99,6 +99,16 @@ def test_retain_grad_and_grad_fn_chain():
     assert h.grad.tolist() == [2.0, 2.0] and x.grad.tolist() == [2.0, 2.0]
 
 
+@pytest.mark.parametrize("call", [lambda t, x: x.clamp(min=0.5), lambda t, x: x.clamp(max=0.5),
+                                  lambda t, x: x.clamp(t.tensor(0.0), t.tensor(1.0)),
+                                  lambda t, x: x.clamp_min(0.5), lambda t, x: t.clamp_min(x, t.tensor(0.5)),
+                                  lambda t, x: x.clamp_max(0.5), lambda t, x: x.clamp_max(t.tensor(0.5))])
+def test_clamp_overloads_name_their_grad_fn_as_torch(call):
+    def name(lib):
+        return type(call(lib, lib.ones(2, requires_grad=True)).grad_fn).__name__
+    assert name(torch) == name(real)
+
+
 def test_inplace_through_views_reaches_base():
     x = torch.zeros(2, 3)
     row = x[0]

@@ -356,10 +356,15 @@ def clamp(input, min=None, max=None, *, out=None) -> Tensor:
     """``min(max(input, min), max)``; either bound may be a number or a tensor."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return _into(_clamp_node(input, min, max, "Clamp"), out)
+
+
+def _clamp_node(input, min, max, kind: str) -> Tensor:
     dt = promote(input, *[b for b in (min, max) if b is not None])
     nodes = [as_node(input, dt)] + [as_node(b, dt) for b in (min, max) if b is not None]
     static = (("dtype", dt), ("has_min", min is not None), ("has_max", max is not None))
-    return _into(call(_CLAMP, tuple(nodes), static), out)
+    tensor_bounds = any(isinstance(b, Tensor) for b in (min, max))
+    return call(_CLAMP[kind, tensor_bounds], tuple(nodes), static)
 
 
 def _clamp(x, *bounds, dtype, has_min, has_max):
@@ -372,17 +377,20 @@ def _clamp(x, *bounds, dtype, has_min, has_max):
     return x
 
 
-_CLAMP = Op("clamp", _clamp, "ClampBackward1")
+# grad_fn names of PyTorch's overloads: scalar bounds ClampBackward1 / ClampMinBackward0, tensor bounds
+# ClampBackward0 / ClampMinBackward1
+_CLAMP = {(kind, tensors): Op("clamp", _clamp, f"{kind}Backward{int(tensors) ^ (kind == 'Clamp')}")
+          for kind in ("Clamp", "ClampMin", "ClampMax") for tensors in (False, True)}
 
 
 @register("clamp_min", inplace=True)
 def clamp_min(input, min) -> Tensor:
-    return clamp(input, min=min)
+    return _clamp_node(input, min, None, "ClampMin")
 
 
 @register("clamp_max", inplace=True)
 def clamp_max(input, max) -> Tensor:
-    return clamp(input, max=max)
+    return _clamp_node(input, None, max, "ClampMax")
 
 
 @register("where", method=lambda self, condition, other: where(condition, self, other))
