@@ -187,3 +187,13 @@ def test_bool_operands_keep_ieee_results():
                lambda t, x: t.tensor(x).float() * float("inf"), lambda t, x: t.tensor(x) * t.tensor(float("nan"))):
         want = fn(real, [False, True]).numpy()
         np.testing.assert_array_equal(fn(torch, [False, True]).numpy(), want)
+
+
+def test_bool_kernel_errors_come_after_the_broadcast_check():
+    def error(lib, fn):
+        try:
+            fn(lib.zeros(2, 2, dtype=lib.bool), lib.ones(3, dtype=lib.bool))
+        except Exception as e:  # noqa: BLE001 - the type is what is compared
+            return type(e)
+    for fn in (lambda a, b: a // b, lambda a, b: a % b, lambda a, b: a ** b):
+        assert error(torch, fn) is error(real, fn) is RuntimeError

@@ -107,6 +107,14 @@ def _scaled(other, alpha):
     return mul(other, alpha) if isinstance(other, Tensor) else other * alpha
 
 
+def _no_bool_kernel(kernel: str, input, other):
+    """PyTorch's error for an op without a Bool kernel, raised after its broadcast check as in PyTorch."""
+    shapes = [x._node.shape for x in (input, other) if isinstance(x, Tensor)]
+    if len(shapes) == 2:
+        _broadcast_shape(*shapes)
+    return NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
 @register("add", inplace=True, dunders=("__add__",), rdunders=("__radd__",), idunders=("__iadd__",))
 def add(input, other, *, alpha=1, out=None) -> Tensor:
     """``input + alpha * other`` with PyTorch's promotion."""
@@ -143,7 +151,7 @@ def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     if rounding_mode is None:
         return _binary(_DIV, "div", input, other, dt if _is_float(dt) else _default_float(), out)
     if rounding_mode in ("floor", "trunc") and dt == _BOOL:
-        raise NotImplementedError(f"\"div_{rounding_mode}_cpu\" not implemented for 'Bool'")
+        raise _no_bool_kernel(f"div_{rounding_mode}_cpu", input, other)
     if rounding_mode == "floor":
         return _binary(_FLOOR_DIV, "div", input, other, dt, out)
     if rounding_mode == "trunc":
@@ -160,7 +168,7 @@ def floor_divide(input, other, *, out=None) -> Tensor:
 @register("remainder", inplace=True, dunders=("__mod__",), rdunders=("__rmod__",), idunders=("__imod__",))
 def remainder(input, other, *, out=None) -> Tensor:
     if promote(input, other) == _BOOL:
-        raise NotImplementedError("\"remainder_cpu\" not implemented for 'Bool'")
+        raise _no_bool_kernel("remainder_cpu", input, other)
     return _binary(_REMAINDER, "remainder", input, other, promote(input, other), out)
 
 
@@ -173,9 +181,7 @@ def fmod(input, other, *, out=None) -> Tensor:
 def pow(input, exponent, *, out=None) -> Tensor:
     dt = promote(input, exponent)
     if dt == _BOOL and isinstance(exponent, Tensor):  # a bool scalar exponent is fine, a bool tensor one not
-        if isinstance(input, Tensor):
-            _broadcast_shape(input._node.shape, exponent._node.shape)  # torch: shape errors come first
-        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        raise _no_bool_kernel("pow", input, exponent)
     if not _is_float(dt) and isinstance(exponent, SCALARS) and py_scalar(exponent) < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return _binary(_POW, "pow", input, exponent, dt, out)
