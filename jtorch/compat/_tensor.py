@@ -15,7 +15,7 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
-from . import _config, _grad_mode, engine
+from . import _grad_mode, engine
 from .engine import Node, Op
 
 __all__ = ["Tensor", "Size", "wrap", "call"]
@@ -352,8 +352,7 @@ def wrap(node: Node, cls: type = Tensor) -> Tensor:
     """A new handle on ``node`` (no base). Applies the engine's eager / size-cap policy."""
     t = object.__new__(cls)
     t._init_handle(node)
-    if _config.eager or engine._pending_since_sync >= _config.max_pending:  # engine.maybe_sync, inlined
-        engine.sync()
+    engine.maybe_sync()
     return t
 
 
