@@ -51,14 +51,20 @@ def axis_size(input: Tensor, axis: int) -> int:
     return shape[axis] if shape else 1
 
 
-def first_outside(index, low: int, high: int) -> int | None:
-    """The first entry, in row-major order, of a materialised ``index`` outside ``[low, high)``, else None:
-    the one PyTorch's CPU kernels report. Two reductions when all are in range."""
-    host = host_indices(index)
-    if host is None or (host.min() >= low and host.max() < high):
+def _first_position_outside(host: np.ndarray, low: int, high: int) -> int | None:
+    """The row-major position of the first entry of ``host`` outside ``[low, high)``, else None: the one
+    PyTorch's CPU kernels report. Two reductions when all are in range."""
+    if host.min() >= low and host.max() < high:
         return None
     flat = host.ravel()
-    return int(flat[np.flatnonzero((flat < low) | (flat >= high))[0]])
+    return int(np.flatnonzero((flat < low) | (flat >= high))[0])
+
+
+def first_outside(index, low: int, high: int) -> int | None:
+    """The first entry, in row-major order, of a materialised ``index`` outside ``[low, high)``, else None."""
+    host = host_indices(index)
+    pos = None if host is None else _first_position_outside(host, low, high)
+    return None if pos is None else int(host.flat[pos])
 
 
 def check_bounds(index, size: int, dim: int, *, wrap: bool = False, error: type = RuntimeError,
@@ -92,7 +98,7 @@ def check_advanced(indices: list, sizes: list[int]) -> None:
 
 def check_index_range(index, size: int) -> None:
     """Raises PyTorch's embedding ``IndexError`` when a materialised ``index`` leaves ``[0, size)``."""
-    if first_out_of_range(index, 0, size) is not None:
+    if first_outside(index, 0, size) is not None:
         raise IndexError("index out of range in self")
 
 
@@ -110,9 +116,9 @@ def check_bags(input, size: int, offsets) -> None:
     """Raises PyTorch's ``embedding_bag`` errors for materialised indices outside ``[0, size)`` and 1-D
     offsets that do not start at 0 or run past the input."""
     host = host_indices(input)
-    if host is not None and (host.min() < 0 or host.max() >= size):
-        i = int(np.flatnonzero((host.ravel() < 0) | (host.ravel() >= size))[0])
-        raise RuntimeError(f"Index {i} of input takes value {host.ravel()[i]} which is not in the valid range "
+    i = None if host is None else _first_position_outside(host, 0, size)
+    if i is not None:
+        raise RuntimeError(f"Index {i} of input takes value {host.flat[i]} which is not in the valid range "
                            f"[0, {size})")
     offs = host_indices(offsets) if isinstance(input, Tensor) and input.ndim == 1 else None
     if offs is not None and offs.ndim == 1:
