@@ -370,13 +370,19 @@ def call(op: Op, inputs: tuple, static: tuple = (), differentiable: bool = True)
 
 def view(base: Tensor, op: Op, static: tuple) -> Tensor:
     """A view of ``base`` through ``op``: shares "storage" (in-place writes go through to the root)."""
-    root = base if base._base is None else base._base
-    chain = (base._view if base._base is not None else ()) + ((op, static),)
     node = base._node
     if op is DETACH and node.value is not None:  # `loss.detach()`, `w.grad.data`: no op to compute
         node = engine.constant(node.value)
     else:
         node = engine.apply(op, (node,), static)
+    return view_handle(base, node, op, static)
+
+
+def view_handle(base: Tensor, node: Node, op: Op, static: tuple) -> Tensor:
+    """The handle of a view of ``base`` whose value is ``node``; ``(op, static)`` is the step recorded in
+    its chain (replayed after a write to the root, inverted to write through it)."""
+    root = base if base._base is None else base._base
+    chain = (base._view if base._base is not None else ()) + ((op, static),)
     node.requires_grad = (op is not DETACH and _grad_mode._State.enabled and base._node.requires_grad
                           and _is_float(node.dtype))
     t = object.__new__(Tensor)

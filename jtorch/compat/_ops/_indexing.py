@@ -12,7 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from .. import _dtype, _grad_mode, _tensor, engine
+from .. import _dtype, _tensor, engine
 from .._index_check import check_advanced
 from .._tensor import Tensor, call, view
 from ..engine import Op
@@ -212,14 +212,7 @@ def getitem(self: Tensor, idx) -> Tensor:
 def _box_view(base: Tensor, static: tuple, box_static: tuple, starts, grad_name: str) -> Tensor:
     """``view(base, _BASIC, static)`` whose value is read by the runtime-start box op."""
     node = engine.apply(_BOX[grad_name], (base._node, starts), box_static)
-    node.requires_grad = (_grad_mode._State.enabled and base._node.requires_grad
-                          and _tensor._is_float(node.dtype))
-    root = base if base._base is None else base._base
-    chain = (base._view if base._base is not None else ()) + ((_BASIC, (("index", static),)),)
-    t = object.__new__(Tensor)
-    t._init_handle(node, root, chain)
-    engine.maybe_sync()
-    return t
+    return _tensor.view_handle(base, node, _BASIC, (("index", static),))
 
 
 def setitem(self: Tensor, idx, value) -> None:
