@@ -356,18 +356,16 @@ def realize(nodes: list[Node]) -> None:
 def _compute(roots: list[Node]) -> None:
     gen = next(_GEN)
     order = _pending_closure(roots, gen)
-    for k, n in enumerate(order):
-        n.pos = k
     leaf_nodes: list[Node] = []
     program = []
-    for n in order:
-        refs = []
-        for i in n.inputs:
+    for k, n in enumerate(order):  # creation order: a node's pending inputs are numbered before it
+        n.pos = k
+        inputs = n.inputs
+        for i in inputs:
             if i.gen != gen:  # a materialised input met for the first time: the next leaf
                 i.gen, i.pos = gen, ~len(leaf_nodes)
                 leaf_nodes.append(i)
-            refs.append(i.pos)
-        program.append((n.op, n.static, tuple(refs)))
+        program.append((n.op, n.static, tuple([i.pos for i in inputs])))
     program = tuple(program)
     outputs = tuple(sorted({n.pos for n in roots if n.value is None}))
     leaves = tuple([(n.shape, n.dtype) for n in leaf_nodes])
