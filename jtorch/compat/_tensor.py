@@ -18,7 +18,7 @@ import numpy as np
 from . import _grad_mode, engine
 from .engine import Node, Op
 
-__all__ = ["Tensor", "Size", "wrap", "call"]
+__all__ = ["Tensor", "Size", "wrap", "call", "call_nodes"]
 
 
 class Size(tuple):
@@ -50,6 +50,7 @@ IDENTITY = Op("identity", _identity, "AliasBackward0", saves=False)
 LEAF = Op("leaf", _identity, saves=False)    # wraps a value as a fresh autograd leaf
 DETACH = Op("detach", _identity, saves=False)  # a detached alias: its edge is never differentiable
 ALIAS_WRITE = Op("alias_write", _alias_write, "CopyBackwards")
+DETACHED = ((DETACH, ()),)  # the view chain of `t.data` / `t.detach()` taken from a root
 
 
 class Tensor:
@@ -101,6 +102,11 @@ class Tensor:
             self._node_ = node
             self._version += 1
             return
+        if self._view is DETACHED:  # `w.data -= ...`, `w.grad.data.zero_()`: the write is the root's value
+            root = base._node_
+            if root.leaf is not None or not (node.requires_grad or root.requires_grad and _grad_mode._State.enabled):
+                base._write(node)  # what `_write_back` gives, less its alias node (a leaf cuts its grad edge)
+                return
         base._write(_write_back(base._node, self._view, node))
 
     def _share_host(self, array: np.ndarray) -> None:
@@ -249,7 +255,7 @@ class Tensor:
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> Tensor:
-        return view(self, DETACH, ())
+        return detached(self)
 
     def detach_(self) -> Tensor:
         if self._base is not None:
@@ -259,12 +265,15 @@ class Tensor:
 
     @property
     def data(self) -> Tensor:
-        return view(self, DETACH, ())
+        return detached(self)
 
     @data.setter
     def data(self, other: Tensor) -> None:
         if not isinstance(other, Tensor):
             raise TypeError(f"data must be a Tensor, not {type(other).__name__}")
+        if other._base is self and other._view is DETACHED and (self._node_.leaf is not None
+                                                                or not self._node_.requires_grad):
+            return  # `w.data -= x` ends with `w.data = <view of w>`, whose value already is w's
         node = engine.apply(DETACH, (other._node,))
         self._node_ = _leaf_node(node, self) if self._node_.leaf is not None else node
         self._version += 1
@@ -358,7 +367,11 @@ def wrap(node: Node, cls: type = Tensor) -> Tensor:
 
 def call(op: Op, inputs: tuple, static: tuple = (), differentiable: bool = True) -> Tensor:
     """Applies ``op`` to tensors (or raw nodes), recording grad edges when grad mode is on."""
-    nodes = tuple([x._node if isinstance(x, Tensor) else x for x in inputs])
+    return call_nodes(op, tuple([x._node if isinstance(x, Tensor) else x for x in inputs]), static, differentiable)
+
+
+def call_nodes(op: Op, nodes: tuple[Node, ...], static: tuple = (), differentiable: bool = True) -> Tensor:
+    """:func:`call` on nodes: for ops that already hold their inputs' nodes."""
     node = engine.apply(op, nodes, static)
     if differentiable and _grad_mode._State.enabled:
         for n in nodes:
@@ -366,6 +379,21 @@ def call(op: Op, inputs: tuple, static: tuple = (), differentiable: bool = True)
                 node.requires_grad = _is_float(node.dtype)
                 break
     return wrap(node)
+
+
+def detached(base: Tensor) -> Tensor:
+    """``base.detach()`` / ``base.data``: the commonest view, taken without shape inference."""
+    if base._base is not None:
+        return view(base, DETACH, ())
+    node = base._node_
+    if node.value is None:
+        node = engine.apply(DETACH, (node,), (), False, (node.shape, node.dtype))
+    elif node.requires_grad:  # `loss.detach()`, `w.data`: an alias of the value, no op to compute
+        node = Node(None, (), (), node.shape, node.dtype, node.value)
+    t = object.__new__(Tensor)  # a materialised node that requires no grad is shared as is (`w.grad.data`)
+    t._init_handle(node, base, DETACHED)
+    engine.maybe_sync()
+    return t
 
 
 def view(base: Tensor, op: Op, static: tuple) -> Tensor:

@@ -61,7 +61,7 @@ def _kind(x):
 
 def promote(*operands) -> np.dtype:
     """PyTorch's result dtype (NumPy dtype) for tensors and Python scalars, cached by operand kinds."""
-    key = (_dtype._default_dtype, *[_kind(x) for x in operands])
+    key = (_dtype._default_dtype, *map(_kind, operands))
     hit = _result_cache.get(key)
     if hit is None:
         hit = _result_cache[key] = _dtype.to_jax(result_type(*[
@@ -73,6 +73,8 @@ def as_node(x, dtype: np.dtype) -> Node:
     """A tensor's node, or a scalar leaf of ``dtype``; the op casts tensor inputs itself."""
     if isinstance(x, Tensor):
         return x._node
+    if type(x) is float:  # the commonest scalar (`lr * g`, `x.clamp(min=0.)`), which `py_scalar` keeps
+        return engine.scalar(x, dtype)
     if isinstance(x, SCALARS):
         return scalar_node(py_scalar(x), dtype)
     raise TypeError(f"expected Tensor or Number, got {type(x).__name__}")

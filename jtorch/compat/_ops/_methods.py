@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _device, _dtype, _printing, engine
-from .._tensor import Tensor, call
+from .. import _device, _dtype, _grad_mode, _printing, engine
+from .._tensor import DETACHED, Tensor, call
 from ..engine import Op
 from ._convert import as_tensor, cast
+from ._creation import _FULL
+from ._misc import ZERO, filled
 from ._registry import inplace, register
 
 _CLONE = Op("clone", lambda x: x, "CloneBackward0")
@@ -135,8 +137,14 @@ def format_tensor(t: Tensor, spec: str) -> str:
 
 @register("zero_")
 def zero_(self) -> Tensor:
-    from ._misc import ZERO, filled
-    return inplace(self, filled(self, 0, ZERO), "zero_")
+    node = self._node
+    if node.requires_grad and _grad_mode._State.enabled or not (self._base is None or self._view is DETACHED):
+        return inplace(self, filled(self, 0, ZERO), "zero_")  # ZeroBackward0, and PyTorch's in-place errors
+    # `w.grad.zero_()`, `w.grad.data.zero_()`: no grad to record and no view to check, so the write is a
+    # pending zeros node built without shape inference (not a ZERO op reading the tensor and a scalar)
+    self._write(engine.apply(_FULL, (), (("shape", node.shape), ("value", 0), ("dtype", node.dtype)), False,
+                             (node.shape, node.dtype)))
+    return self
 
 
 @register("fill_")

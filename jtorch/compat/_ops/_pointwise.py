@@ -11,7 +11,7 @@ import numpy as np
 from jax import lax
 
 from .. import _dtype
-from .._tensor import Tensor, call
+from .._tensor import Tensor, call, call_nodes
 from ..engine import Op
 from ._convert import SCALARS, as_node, astype, cast, promote, py_scalar
 from ._registry import register
@@ -51,12 +51,23 @@ def _broadcast(a: tuple, b: tuple) -> tuple:
 
 
 def _binary(op: Op, name: str, a, b, compute: np.dtype, out=None) -> Tensor:
-    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+    if isinstance(a, Tensor):
+        na = a._node
+        nb = b._node if isinstance(b, Tensor) else as_node(b, compute)
+    elif isinstance(b, Tensor):
+        na, nb = as_node(a, compute), b._node
+    else:
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(a).__name__}")
-    na, nb = as_node(a, compute), as_node(b, compute)
-    _broadcast_shape(na.shape, nb.shape)
-    result = call(op, (na, nb), (("dtype", compute),))
-    return _into(result, out)
+    if na.shape != nb.shape:
+        _broadcast_shape(na.shape, nb.shape)
+    static = _dtype_static.get(compute)
+    if static is None:
+        static = _dtype_static[compute] = (("dtype", compute),)
+    result = call_nodes(op, (na, nb), static)
+    return result if out is None else _into(result, out)
+
+
+_dtype_static: dict = {}  # the ``(("dtype", compute),)`` static argument of each compute dtype, built once
 
 
 def _into(result: Tensor, out: Tensor | None) -> Tensor:
@@ -125,16 +136,22 @@ def add(input, other, *, alpha=1, out=None) -> Tensor:
 @register("sub", inplace=True, dunders=("__sub__",), rdunders=("__rsub__",), idunders=("__isub__",),
           aliases=("subtract",))
 def sub(input, other, *, alpha=1, out=None) -> Tensor:
-    bools = [isinstance(x, (bool, np.bool_)) or isinstance(x, Tensor) and x._node.dtype == _BOOL
-             for x in (input, other)]
-    if all(bools):
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                           "Use the `^` or `logical_xor()` operator instead.")
-    if any(bools):
-        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
-                           "invert a mask, use the `~` or `logical_not()` operator instead.")
+    if _is_bool(input) or _is_bool(other):
+        _bool_sub_error(_is_bool(input) and _is_bool(other))
     other = _scaled(other, alpha)
     return _binary(_SUB, "sub", input, other, promote(input, other), out)
+
+
+def _is_bool(x) -> bool:
+    return x._node.dtype == _BOOL if isinstance(x, Tensor) else isinstance(x, (bool, np.bool_))
+
+
+def _bool_sub_error(both: bool):
+    if both:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+                       "invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 @register("mul", inplace=True, dunders=("__mul__",), rdunders=("__rmul__",), idunders=("__imul__",),

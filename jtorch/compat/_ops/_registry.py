@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import _dtype, _grad_mode
 from .._dtype_promotion import can_cast
-from .._tensor import Tensor
+from .._tensor import DETACH, DETACHED, Tensor
 
 __all__ = ["register", "REGISTRY", "install", "inplace"]
 
@@ -47,30 +47,37 @@ def register(name: str, **flags) -> Callable[[Callable], Callable]:
 
 def inplace(self: Tensor, result: Tensor, name: str) -> Tensor:
     """Writes ``result`` (computed out of place from ``self``) into ``self`` under PyTorch's rules."""
+    node = self._node
     if _grad_mode._State.enabled:
-        node = self._node
-        if node.leaf is not None and self._base is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         base = self._base
-        if base is not None and base._node.leaf is not None and base._node.requires_grad and _differentiable_view(self):
-            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
-    if tuple(result.shape) != tuple(self.shape):
-        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-                           f"{list(result.shape)}")
-    src, dst = result._node.dtype, self._node.dtype
+        if base is None:
+            if node.leaf is not None:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        elif self._view is not DETACHED and _differentiable_view(self):
+            root = base._node
+            if root.leaf is not None and root.requires_grad:
+                raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                                   "operation.")
+    new = result._node
+    if new.shape != node.shape and tuple(new.shape) != tuple(node.shape):
+        raise RuntimeError(f"output with shape {list(node.shape)} doesn't match the broadcast shape "
+                           f"{list(new.shape)}")
+    src, dst = new.dtype, node.dtype
     if src != dst:
         if not can_cast(_dtype.from_any(src), _dtype.from_any(dst)):
             raise RuntimeError(f"result type {_dtype.from_any(src)._c10} can't be cast to the desired output "
                                f"type {_dtype.from_any(dst)._c10}")
         from ._convert import cast
-        result = cast(result, dst)
-    self._write(result._node)
+        new = cast(result, dst)._node
+    self._write(new)
     return self
 
 
 def _differentiable_view(t: Tensor) -> bool:
-    from .._tensor import DETACH
-    return all(op is not DETACH for op, _ in t._view)
+    for op, _ in t._view:
+        if op is DETACH:
+            return False
+    return True
 
 
 def install(namespace: dict, tensor_cls: type = Tensor) -> None:
