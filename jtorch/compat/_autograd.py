@@ -6,6 +6,7 @@ staged backward (``_staged``) instead, one replay per stage.
 """
 from __future__ import annotations
 
+import math
 import weakref
 
 import jax.numpy as jnp
@@ -15,7 +16,7 @@ from . import _grad_mode, engine
 from ._grad_fn import grad_fn_of
 from ._replay import collect, vjp_nodes
 from ._staged import ADD, barriers, staged_vjp
-from ._tensor import Tensor, call, wrap
+from ._tensor import Tensor, wrap
 from .engine import SELECT, Node  # noqa: F401  (SELECT: re-exported for _ops)
 
 __all__ = ["backward", "grad", "grad_fn_of", "retained"]
@@ -27,11 +28,19 @@ def _vjp(roots: list[Node], cots: list[Node], targets: list[Node], create_graph:
          cut: dict[int, Node], inner: list[Node]) -> list[Node | None]:
     """One replay node; the staged backward when the graph has barriers (``None``: no gradient arrived)."""
     if cut:
-        return staged_vjp(roots, cots, targets, create_graph, cut)
+        return staged_vjp(roots, [_ones(r) if c is None else c for r, c in zip(roots, cots)], targets,
+                          create_graph, cut)
     return vjp_nodes(roots, cots, targets, create_graph, inner=inner)
 
 
-def _roots_and_cots(tensors, grad_tensors) -> tuple[list[Node], list[Node]]:
+def _ones(node: Node) -> Node:
+    """The implicit cotangent of a one-element root, as a node (the replay makes its own)."""
+    return (engine.scalar(1, node.dtype) if node.shape == () else
+            engine.constant(np.ones(node.shape, node.dtype)))
+
+
+def _roots_and_cots(tensors, grad_tensors) -> tuple[list[Node], list[Node | None]]:
+    """The root nodes and their cotangents (``None``: ones, implicit for a one-element root)."""
     tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     if grad_tensors is None or isinstance(grad_tensors, Tensor):
         grad_tensors = [grad_tensors] * len(tensors) if grad_tensors is None else [grad_tensors]
@@ -44,10 +53,9 @@ def _roots_and_cots(tensors, grad_tensors) -> tuple[list[Node], list[Node]]:
         if not node.requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:
-            if int(np.prod(node.shape)) != 1:
+            if node.shape != () and math.prod(node.shape) != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g_node = (engine.scalar(1, node.dtype) if node.shape == () else
-                      engine.constant(np.ones(node.shape, node.dtype)))
+            g_node = None
         else:
             if not isinstance(g, Tensor):
                 from ._ops import as_tensor
@@ -88,9 +96,10 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         targets = [(o, n) for o, n in by_owner if any(o is w for w in wanted)]
         targets += [(w, w._node) for w in wanted if w._node.leaf is None]
     else:
-        inner_ids = {id(n) for n in inner}
         targets = [(o, n) for o, n in by_owner if o is not None]
-        targets += [(t, t._node) for t in list(retained) if id(t._node) in inner_ids]
+        if retained:
+            inner_ids = {id(n) for n in inner}
+            targets += [(t, t._node) for t in list(retained) if id(t._node) in inner_ids]
     owners = [o for o, _ in targets]
     cut = barriers(inner)
     if owners or cut:  # hooks and Functions run even when no leaf is left to receive a gradient
@@ -105,20 +114,26 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 
 def _accumulate(owner: Tensor, g: Node, create_graph: bool) -> None:
-    gt = wrap(g)
+    """Adds ``g`` into ``owner.grad`` after the owner's hooks (PyTorch's ``AccumulateGrad``)."""
     hooks = owner._hooks
-    for hook in hooks or ():
-        out = hook(gt)
-        if out is not None:
-            gt = out
-    if owner._grad is None:
-        # A grad that no hook saw needs no detached view: the view would keep `gt` live, and the
-        # step's executable would return the gradient twice (a copy per parameter).
-        owner._grad = gt if create_graph or not (hooks or gt.requires_grad) else gt.detach()
+    gt = None  # the gradient as a Tensor, made only for hooks or a differentiable sum
+    if hooks:
+        gt = wrap(g)
+        for hook in hooks:
+            out = hook(gt)
+            if out is not None:
+                gt = out
+    grad = owner._grad
+    if grad is None:
+        # A grad that no hook saw is ``.grad`` itself, not a detached view: the view would keep the
+        # replay's output live, and the step's executable would return each gradient twice.
+        owner._grad = wrap(g) if gt is None else gt if create_graph else gt.detach()
     elif create_graph:
-        owner._grad = owner._grad + gt
+        owner._grad = grad + (wrap(g) if gt is None else gt)
     else:
-        owner._grad._write(call(ADD, (owner._grad, gt))._node)
+        a, b = grad._node, g if gt is None else gt._node
+        grad._write(engine.apply(ADD, (a, b), aval=(a.shape, a.dtype) if a.shape == b.shape else None))
+        engine.maybe_sync()
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,

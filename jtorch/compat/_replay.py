@@ -7,6 +7,7 @@ the replay node is itself an op, a graph built with ``create_graph=True`` can be
 """
 from __future__ import annotations
 
+import operator
 from typing import Collection, Sequence
 
 import jax
@@ -15,7 +16,7 @@ import jax.numpy as jnp
 from . import _grad_mode, engine
 from .engine import SELECT, Node, Op
 
-__all__ = ["FREED", "collect", "vjp_nodes"]
+__all__ = ["FREED", "Plan", "collect", "vjp_nodes"]
 
 FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
          "have already been freed). Saved intermediate values of the graph are freed when you call "
@@ -23,26 +24,68 @@ FREED = ("Trying to backward through the graph a second time (or directly access
          "graph a second time or if you need to access saved tensors after calling backward.")
 
 
-def _replay(*inputs, structure):
-    program, n_vars, n_consts, probes, probe_avals, roots = structure
-    variables, consts, cots = inputs[:n_vars], inputs[n_vars:n_vars + n_consts], inputs[n_vars + n_consts:]
+class Plan:
+    """The static part of a replay node: the forward ``program`` (``(op, static, refs)`` per node; a ref
+    ``j >= 0`` is input ``j`` of the replay node, ``~k`` the k-th program result), how many inputs are
+    ``n_vars`` variables and ``n_consts`` constants (cotangents follow), the ``probes`` (program indices
+    of intermediate targets) with their ``probe_avals``, the ``roots`` refs, and ``ones``: per root,
+    whether its cotangent is implicit (ones, made inside the replay) rather than the next input.
+
+    Interned by :func:`_plan`: the same graph traced again at every step gives the same object, so the
+    engine's executable key hashes and compares it in O(1) instead of walking the program.
+    """
+
+    __slots__ = ("key", "program", "n_vars", "n_consts", "probes", "probe_avals", "roots", "ones", "_hash",
+                 "static")
+
+    def __init__(self, key: tuple):
+        self.key, self._hash = key, hash(key)
+        self.static = (("plan", self),)  # the replay node's static argument
+        self.program, self.n_vars, self.n_consts, self.probes, self.probe_avals, self.roots, self.ones = key
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other) -> bool:
+        return self is other or (type(other) is Plan and self._hash == other._hash and self.key == other.key)
+
+
+_plans: dict[tuple, Plan] = {}
+
+
+def _plan(key: tuple) -> Plan:
+    plan = _plans.get(key)
+    if plan is None:
+        if len(_plans) >= 1024:  # graphs that change at every step: keep the table bounded
+            _plans.clear()
+        plan = _plans[key] = Plan(key)
+    return plan
+
+
+def _replay(*inputs, plan: Plan):
+    n_in = plan.n_vars + plan.n_consts
+    consts, given = inputs[plan.n_vars:n_in], iter(inputs[n_in:])
 
     def forward(vs, ps):
-        env = list(vs) + list(consts)
-        for k, (op, static, refs) in enumerate(program):
-            out = op.fn(*[env[r] for r in refs], **dict(static))
-            if k in probes:
-                out = out + ps[probes.index(k)]
+        ext = vs + consts
+        env = []
+        for k, (op, static, refs) in enumerate(plan.program):
+            out = op.fn(*[ext[r] if r >= 0 else env[~r] for r in refs], **dict(static))
+            if k in plan.probes:
+                out = out + ps[plan.probes.index(k)]
             env.append(out)
-        return tuple(env[r] for r in roots)
+        return tuple(ext[r] if r >= 0 else env[~r] for r in plan.roots)
 
-    zeros = tuple(jnp.zeros(shape, dtype) for shape, dtype in probe_avals)
-    _, vjp = jax.vjp(forward, tuple(variables), zeros)
-    grads_v, grads_p = vjp(tuple(cots))
+    zeros = tuple(jnp.zeros(shape, dtype) for shape, dtype in plan.probe_avals)
+    outs, vjp = jax.vjp(forward, tuple(inputs[:plan.n_vars]), zeros)
+    cots = tuple(jnp.ones(o.shape, o.dtype) if one else next(given) for o, one in zip(outs, plan.ones))
+    grads_v, grads_p = vjp(cots)
     return tuple(grads_v) + tuple(grads_p)
 
 
 REPLAY = Op("replay", _replay)
+
+_by_seq = operator.attrgetter("seq")
 
 
 def collect(roots: Sequence[Node], stop: Collection[int] = ()) -> tuple[list[Node], list[Node]]:
@@ -51,55 +94,78 @@ def collect(roots: Sequence[Node], stop: Collection[int] = ()) -> tuple[list[Nod
     The ends are autograd leaves and the nodes whose ``id`` is in ``stop`` (barriers of a staged
     backward), which are not expanded unless they are roots themselves.
     """
-    seen: dict[int, Node] = {}
-    ends: dict[int, Node] = {}
-    root_ids = {id(r) for r in roots}
+    seen: dict[Node, None] = {}  # nodes hash by identity
+    ends: dict[Node, None] = {}
     stack = list(roots)
+    push = stack.append
     while stack:
         n = stack.pop()
-        if id(n) in seen or id(n) in ends:
+        if n.leaf is not None:
+            ends[n] = None
             continue
-        if n.leaf is not None or (id(n) in stop and id(n) not in root_ids):
-            ends[id(n)] = n
+        if n in seen:
+            continue
+        if stop and id(n) in stop and not any(n is r for r in roots):
+            ends[n] = None
             continue
         if n.freed:
             raise RuntimeError(FREED)
-        seen[id(n)] = n
-        stack.extend(i for i in n.inputs if i.requires_grad)
-    by_seq = lambda d: sorted(d.values(), key=lambda n: n.seq)  # noqa: E731
-    return by_seq(seen), by_seq(ends)
+        seen[n] = None
+        for i in n.inputs:
+            if i.requires_grad:
+                push(i)
+    return sorted(seen, key=_by_seq), sorted(ends, key=_by_seq)
 
 
-def vjp_nodes(roots: list[Node], cots: list[Node], targets: list[Node], create_graph: bool,
+_INDEX = [(("index", k),) for k in range(64)]  # SELECT's static per output, built once
+
+
+def vjp_nodes(roots: list[Node], cots: list[Node | None], targets: list[Node], create_graph: bool,
               stop: Collection[int] = (), inner: list[Node] | None = None) -> list[Node]:
     """One replay node giving d(roots . cots)/d(target) for each target node (leaf or intermediate);
-    ``inner``: ``collect(roots, stop)``'s nodes where the caller has them."""
+    a ``None`` cotangent is ones; ``inner``: ``collect(roots, stop)``'s nodes where the caller has them."""
     if inner is None:
         inner, _ = collect(roots, stop)
-    inner_ids = {id(n) for n in inner}
-    variables = [t for t in targets if id(t) not in inner_ids]
-    probes = [t for t in targets if id(t) in inner_ids]
-    pos: dict[int, int] = {id(v): k for k, v in enumerate(variables)}
+    at = {n: ~k for k, n in enumerate(inner)}  # the ref of every node the program reads or makes
+    variables: list[Node] = []  # the targets the program reads (a repeated target is one output)
+    probes: dict[Node, None] = {}  # the targets it makes
+    for t in targets:
+        if t not in at:
+            at[t] = len(variables)
+            variables.append(t)
+        elif at[t] < 0:
+            probes[t] = None
+    n_vars = len(variables)
     consts: list[Node] = []  # everything else the program reads, non-target leaves included
+    program = []
     for n in inner:
+        refs = []
         for i in n.inputs:
-            if id(i) not in pos and id(i) not in inner_ids:
-                pos[id(i)] = len(variables) + len(consts)
+            r = at.get(i)
+            if r is None:
+                r = at[i] = n_vars + len(consts)
                 consts.append(i)
-    base = len(variables) + len(consts)
-    for k, n in enumerate(inner):
-        pos[id(n)] = base + k
-    program = tuple((n.op, n.static, tuple(pos[id(i)] for i in n.inputs)) for n in inner)
-    probe_idx = tuple(pos[id(p)] - base for p in probes)
-    structure = (program, len(variables), len(consts), probe_idx,
-                 tuple((p.shape, p.dtype) for p in probes), tuple(pos[id(r)] for r in roots))
-    outs = variables + probes
-    node = engine.apply(REPLAY, tuple(variables) + tuple(consts) + tuple(cots), (("structure", structure),),
-                        aval=(tuple(o.shape for o in outs), tuple(o.dtype for o in outs)))
-    node.requires_grad = create_graph and _grad_mode._State.enabled
-    grads = {}
+            refs.append(r)
+        program.append((n.op, n.static, tuple(refs)))
+    root_refs = []
+    for n in roots:
+        r = at.get(n)
+        if r is None:  # a root that is a leaf no target names
+            r = at[n] = n_vars + len(consts)
+            consts.append(n)
+        root_refs.append(r)
+    plan = _plan((tuple(program), n_vars, len(consts), tuple([~at[p] for p in probes]),
+                  tuple([(p.shape, p.dtype) for p in probes]), tuple(root_refs),
+                  tuple([c is None for c in cots])))
+    outs = variables + list(probes)
+    node = engine.apply(REPLAY, (*variables, *consts, *[c for c in cots if c is not None]), plan.static,
+                        aval=(tuple([o.shape for o in outs]), tuple([o.dtype for o in outs])))
+    node.requires_grad = needs = create_graph and _grad_mode._State.enabled
+    grads = []
     for k, t in enumerate(outs):
-        g = engine.apply(SELECT, (node,), (("index", k),), aval=(t.shape, t.dtype))
-        g.requires_grad = node.requires_grad
-        grads[id(t)] = g
-    return [grads[id(t)] for t in targets]
+        g = engine.apply(SELECT, (node,), _INDEX[k] if k < 64 else (("index", k),), aval=(t.shape, t.dtype))
+        g.requires_grad = needs
+        grads.append(g)
+    if probes:
+        at.update({p: n_vars + j for j, p in enumerate(probes)})
+    return [grads[at[t]] for t in targets]
