@@ -19,7 +19,7 @@ from .._random import as_key, default_generator
 from .._tensor import Tensor, call, wrap
 from ..engine import SELECT, Op
 
-__all__ = ["bind", "lift"]
+__all__ = ["bind", "lift", "run_encoded"]
 
 _treedefs: dict[tuple, Any] = {}
 
@@ -103,7 +103,7 @@ def lift(core_fn: Callable, grad_name: str | Callable[[dict], str] | None = None
     def run(*arrays, spec):
         out = core_fn(**{k: _decode(e, arrays) for k, e in spec})
         leaves, treedef = jax.tree_util.tree_flatten(out)
-        _treedefs[(op, spec)] = treedef
+        _treedefs[(run, spec)] = treedef  # run is the fn of every Op this function makes
         return leaves[0] if len(leaves) == 1 else tuple(leaves)  # one output: no select node
 
     default_name = f"{''.join(p.capitalize() for p in name.split('_'))}Backward0"
@@ -117,8 +117,8 @@ def lift(core_fn: Callable, grad_name: str | Callable[[dict], str] | None = None
             hit = named_ops[grad] = Op(name, run, grad)
         return hit
 
-    @functools.wraps(core_fn)
-    def facade(*args, **kwargs):
+    def encode(args: tuple, kwargs: dict) -> tuple[Op, list, tuple]:
+        """A call's op, its graph inputs (Tensors, in argument order) and its encoded static arguments."""
         generator = kwargs.pop("generator", None) if kwargs else None
         arguments = None if fast_bind is None else fast_bind(args, kwargs)
         if arguments is None:
@@ -128,13 +128,23 @@ def lift(core_fn: Callable, grad_name: str | Callable[[dict], str] | None = None
         if random and _needs_key(arguments):
             tensors.append((generator or default_generator)._split())
             spec.append(("key", ("K", len(tensors) - 1)))
-        spec = tuple(spec)
-        node = call(op_named(arguments) if callable(grad_name) else op, tuple(tensors), (("spec", spec),),
-                    differentiable)
-        return _unflatten(node, _treedefs[(op, spec)])
+        return op_named(arguments) if callable(grad_name) else op, tensors, (("spec", tuple(spec)),)
+
+    @functools.wraps(core_fn)
+    def facade(*args, **kwargs):
+        out, treedef = run_encoded(*encode(args, kwargs), differentiable)
+        return _unflatten(out, treedef)
 
     facade.__wrapped_core__ = core_fn
+    facade.encode = encode
     return facade
+
+
+def run_encoded(op: Op, tensors: list, static: tuple, differentiable: bool = True) -> tuple[Tensor, Any]:
+    """The flat output of an encoded call (``encode``'s result) and its treedef, for ``_unflatten``. A caller
+    that makes the same call every step may keep ``(op, static, treedef)`` and skip the encoding."""
+    out = call(op, tuple(tensors), static, differentiable)
+    return out, _treedefs[(op.fn, static[0][1])]
 
 
 def _needs_key(arguments: dict) -> bool:

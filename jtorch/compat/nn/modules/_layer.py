@@ -18,8 +18,8 @@ import jax
 
 from ... import _grad_mode, engine
 from ..._random import as_key, default_generator
-from ..._tensor import Tensor, wrap
-from .._lift import lift
+from ..._tensor import Tensor, call, wrap
+from .._lift import _unflatten, lift, run_encoded
 from ..parameter import Parameter
 from .module import Module
 
@@ -27,6 +27,19 @@ __all__ = ["CoreLayer"]
 
 _SKIP_FIELDS = {"device", "dtype"}
 _shapes: dict[Any, tuple] = {}
+#: (layer class, spec, training, number of inputs, parameter and buffer names, key probability) ->
+#: (op, static, treedef or None for a lone output, whether it takes a key) of the lifted call: a steady-state
+#: forward collects its Tensors and reuses the encoding of everything else.
+_calls: dict[tuple, tuple] = {}
+_Y_ONLY = jax.tree_util.tree_structure((0, {}))  # the output of a stateless layer with one output array
+
+
+def _present(store: dict) -> tuple[list, tuple[str, ...]]:
+    """The Tensors of a parameter or buffer store that are not None, and their names."""
+    tensors = [v for v in store.values() if v is not None]
+    if len(tensors) == len(store):
+        return tensors, tuple(store)
+    return tensors, tuple([k for k, v in store.items() if v is not None])
 
 
 @functools.partial(jax.jit, static_argnums=0)
@@ -163,19 +176,40 @@ class CoreLayer(Module):
 
     def forward(self, *inputs: Any, **kwargs: Any) -> Any:
         spec = self._spec()
-        params = {k: v for k, v in self._parameters.items() if v is not None}
-        state = {k: v for k, v in self._buffers.items() if v is not None}
-        run = self._runner()
+        params, p_names = _present(self._parameters)
+        state, s_names = _present(self._buffers)
+        training = self.training
+        key = None
+        if not kwargs and all(isinstance(x, Tensor) for x in inputs):
+            key = (type(self), spec, training, len(inputs), p_names, s_names,
+                   getattr(self, self._key_prob) if self._random else None)
+            hit = _calls.get(key)
+            if hit is not None:
+                op, static, treedef, keyed = hit
+                tensors = (*params, *state, *inputs, default_generator._split()) if keyed else \
+                    (*params, *state, *inputs)
+                out = call(op, tensors, static)
+                if treedef is None:  # stateless, one output: the op's output is y
+                    return out
+                return self._output(out, treedef, state)
+        args = (spec, dict(zip(p_names, params)), dict(zip(s_names, state)), inputs, kwargs, training)
         if self._random:
-            p = getattr(self, self._key_prob)
-            y, new_state = run(spec, params, state, inputs, kwargs, self.training, p)
-        else:
-            y, new_state = run(spec, params, state, inputs, kwargs, self.training)
+            args += (getattr(self, self._key_prob),)
+        op, tensors, static = self._runner().encode(args, {})
+        out, treedef = run_encoded(op, tensors, static)
+        if key is not None:  # a steady-state call: later ones reuse the encoding and collect only the Tensors
+            _calls[key] = (op, static, None if treedef == _Y_ONLY else treedef,
+                           len(tensors) > len(params) + len(state) + len(inputs))
+        return self._output(out, treedef, state)
+
+    def _output(self, out: Tensor, treedef, state: list) -> Any:
+        """``y`` of the op's output ``(y, new_state)``; the new state goes into the buffers in training."""
+        y, new_state = _unflatten(out, treedef)
         if self.training and state:
             with _grad_mode.no_grad():
                 for name, value in new_state.items():
                     buf = self._buffers.get(name)
-                    if isinstance(buf, Tensor) and value is not state[name]:
+                    if isinstance(buf, Tensor):
                         buf._write(value.detach()._node)
         return y
 

@@ -491,6 +491,13 @@ class Module:
         return self._add_hook(self._backward_pre_hooks, set(), hook, prepend, False)
 
     def _call_impl(self, *args, **kwargs):
+        if (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks
+                or "_jt_settled" not in self.__dict__):
+            return self._call_hooked(args, kwargs)
+        return self.forward(*args, **kwargs)
+
+    def _call_hooked(self, args: tuple, kwargs: dict):
+        """``__call__`` with hooks (and a first call's settling); ``_call_impl`` skips this without them."""
         if "_jt_settled" not in self.__dict__:
             _settle_state(self)
         backward_hook = None
