@@ -41,6 +41,10 @@ def _ones(node: Node) -> Node:
 
 def _roots_and_cots(tensors, grad_tensors) -> tuple[list[Node], list[Node | None]]:
     """The root nodes and their cotangents (``None``: ones, implicit for a one-element root)."""
+    if grad_tensors is None and isinstance(tensors, Tensor):  # loss.backward()
+        node = tensors._node
+        if node.requires_grad and (node.shape == () or math.prod(node.shape) == 1):
+            return [node], [None]
     tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     if grad_tensors is None or isinstance(grad_tensors, Tensor):
         grad_tensors = [grad_tensors] * len(tensors) if grad_tensors is None else [grad_tensors]
@@ -79,6 +83,33 @@ def _free(inner: list[Node]) -> None:
                 n.inputs = ()
 
 
+def _targets(leaves: list[Node], inner: list[Node], inputs) -> tuple[list[Tensor], list[Node]]:
+    """The tensors that receive a gradient and the nodes it is taken at. A leaf's is the node the graph
+    recorded, not its current one: a leaf written in place under no_grad after the forward still
+    receives its gradient, as in PyTorch."""
+    owners, nodes = [], []
+    if inputs is None:
+        for leaf in leaves:
+            owner = leaf.leaf()
+            if owner is not None:
+                owners.append(owner)
+                nodes.append(leaf)
+        if retained:
+            ids = {id(n) for n in inner}
+            kept = [t for t in list(retained) if id(t._node) in ids]
+            owners += kept
+            nodes += [t._node for t in kept]
+        return owners, nodes
+    wanted = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    for leaf in leaves:
+        owner = leaf.leaf()
+        if any(owner is w for w in wanted):
+            owners.append(owner)
+            nodes.append(leaf)
+    kept = [w for w in wanted if w._node.leaf is None]
+    return owners + kept, nodes + [w._node for w in kept]
+
+
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,
              inputs=None) -> None:
     """Accumulates d(tensors)/d(leaf) into each leaf's ``.grad`` (PyTorch's ``Tensor.backward``)."""
@@ -88,22 +119,10 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     retain_graph = create_graph if retain_graph is None else retain_graph
     inner, leaves = collect(roots)
     engine.settle(inner)
-    # Targets are the leaf nodes the graph recorded, not the leaves' current nodes: a leaf written in
-    # place under no_grad after the forward still receives its gradient, as in PyTorch.
-    by_owner = [(leaf.leaf(), leaf) for leaf in leaves]
-    if inputs is not None:
-        wanted = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-        targets = [(o, n) for o, n in by_owner if any(o is w for w in wanted)]
-        targets += [(w, w._node) for w in wanted if w._node.leaf is None]
-    else:
-        targets = [(o, n) for o, n in by_owner if o is not None]
-        if retained:
-            inner_ids = {id(n) for n in inner}
-            targets += [(t, t._node) for t in list(retained) if id(t._node) in inner_ids]
-    owners = [o for o, _ in targets]
+    owners, targets = _targets(leaves, inner, inputs)
     cut = barriers(inner)
     if owners or cut:  # hooks and Functions run even when no leaf is left to receive a gradient
-        grads = _vjp(roots, cots, [n for _, n in targets], create_graph, cut, inner)
+        grads = _vjp(roots, cots, targets, create_graph, cut, inner)
         with _grad_mode.set_grad_enabled(create_graph):
             for owner, g in zip(owners, grads):
                 if g is not None:

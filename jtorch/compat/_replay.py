@@ -31,7 +31,7 @@ class Plan:
     of intermediate targets) with their ``probe_avals``, the ``roots`` refs, and ``ones``: per root,
     whether its cotangent is implicit (ones, made inside the replay) rather than the next input.
 
-    Interned by :func:`_plan`: the same graph traced again at every step gives the same object, so the
+    Interned (:func:`_plan`): the same graph traced again at every step gives the same object, so the
     engine's executable key hashes and compares it in O(1) instead of walking the program.
     """
 
@@ -50,15 +50,25 @@ class Plan:
         return self is other or (type(other) is Plan and self._hash == other._hash and self.key == other.key)
 
 
-_plans: dict[tuple, Plan] = {}
+_plans: dict[tuple, list[Plan]] = {}  # op sequence -> the plans with that sequence, newest last
 
 
-def _plan(key: tuple) -> Plan:
-    plan = _plans.get(key)
-    if plan is None:
+def _plan(ops: tuple, key: tuple) -> Plan:
+    """The interned plan of ``key``, found among the plans with the same ``ops`` by equality: a layer's
+    static arguments are often new but equal tuples at every step, and comparing them (same objects
+    inside) is cheaper than hashing them."""
+    bucket = _plans.get(ops)
+    if bucket is None:
         if len(_plans) >= 1024:  # graphs that change at every step: keep the table bounded
             _plans.clear()
-        plan = _plans[key] = Plan(key)
+        bucket = _plans[ops] = []
+    for plan in bucket:
+        if plan.key == key:
+            return plan
+    if len(bucket) >= 8:  # a static that changes at every step (e.g. a scalar): keep the search short
+        del bucket[0]
+    plan = Plan(key)
+    bucket.append(plan)
     return plan
 
 
@@ -137,8 +147,9 @@ def vjp_nodes(roots: list[Node], cots: list[Node | None], targets: list[Node], c
             probes[t] = None
     n_vars = len(variables)
     consts: list[Node] = []  # everything else the program reads, non-target leaves included
-    program = []
+    program, ops = [], []
     for n in inner:
+        ops.append(n.op)
         refs = []
         for i in n.inputs:
             r = at.get(i)
@@ -154,7 +165,7 @@ def vjp_nodes(roots: list[Node], cots: list[Node | None], targets: list[Node], c
             r = at[n] = n_vars + len(consts)
             consts.append(n)
         root_refs.append(r)
-    plan = _plan((tuple(program), n_vars, len(consts), tuple([~at[p] for p in probes]),
+    plan = _plan(tuple(ops), (tuple(program), n_vars, len(consts), tuple([~at[p] for p in probes]),
                   tuple([(p.shape, p.dtype) for p in probes]), tuple(root_refs),
                   tuple([c is None for c in cots])))
     outs = variables + list(probes)
