@@ -21,8 +21,8 @@ _exe_time = [0.0]
 
 
 def _timed_build(build):
-    def timed(program, outputs):
-        exe = build(program, outputs)
+    def timed(*args):
+        exe = build(*args)
 
         def run(*leaves):
             t = time.perf_counter()

@@ -60,8 +60,9 @@ class _RNNModel(nn.Module):
 
     def init(self, key):
         params, state = super().init(key)
-        zeros = jnp.zeros((self.rnn.num_layers, SIZES[4], self.rnn.hidden_size), jnp.float32)
-        return params, {**state, "hidden": (zeros, zeros)}
+        shape = (self.rnn.num_layers, SIZES[4], self.rnn.hidden_size)
+        # Two buffers, not one twice: the jitted step donates its state.
+        return params, {**state, "hidden": (jnp.zeros(shape, jnp.float32), jnp.zeros(shape, jnp.float32))}
 
     def apply(self, params, state, x, *, train=False, key=None):
         emb, _ = self.encoder.apply(params["encoder"], {}, x)

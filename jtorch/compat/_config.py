@@ -20,3 +20,6 @@ max_pending: int = int(os.environ.get("JTORCH_MAX_PENDING", "4096"))
 #: The DataLoader's array fast path (``JTORCH_DATA_FAST=0`` switches it off, e.g. to compare it with the
 #: per-sample path): batches gathered and transformed as whole arrays, then prefetched to the device.
 data_fast: bool = _flag("JTORCH_DATA_FAST") or "JTORCH_DATA_FAST" not in os.environ
+#: Hand the buffers of values that no one can read after a sync (a parameter or optimizer state being
+#: replaced) to the executable, which then updates them in place (``JTORCH_DONATE=0`` switches it off).
+donate: bool = _flag("JTORCH_DONATE") or "JTORCH_DONATE" not in os.environ

@@ -23,6 +23,7 @@ import jax
 import numpy as np
 
 from . import _config
+from ._donation import donatable
 
 __all__ = ["Op", "Node", "stats", "reset_stats", "sync", "set_eager"]
 
@@ -117,10 +118,10 @@ live = _Live()
 
 
 class _Stats:
-    __slots__ = ("compilations", "executions", "cache_hits", "nodes", "syncs")
+    __slots__ = ("compilations", "executions", "cache_hits", "nodes", "syncs", "donated")
 
     def __init__(self):
-        self.compilations = self.executions = self.cache_hits = self.nodes = self.syncs = 0
+        self.compilations = self.executions = self.cache_hits = self.nodes = self.syncs = self.donated = 0
 
 
 _stats = _Stats()
@@ -130,7 +131,8 @@ _backward_owed = False  # a backward built gradient nodes and no sync has run si
 
 def stats() -> dict[str, int]:
     """Counters since start or :func:`reset_stats`: ``compilations`` (new executables built),
-    ``executions`` (executables run), ``cache_hits``, ``nodes`` (graph nodes built), ``syncs``."""
+    ``executions`` (executables run), ``cache_hits``, ``nodes`` (graph nodes built), ``syncs``,
+    ``donated`` (input buffers handed to executables to update in place)."""
     return {k: getattr(_stats, k) for k in _Stats.__slots__}
 
 
@@ -175,7 +177,7 @@ def _abstract(op: Op, static: tuple, inputs: tuple[Node, ...]) -> tuple:
 def constant(value: Any, requires_grad: bool = False) -> Node:
     """A materialised node holding ``value`` (a jax array or NumPy array/scalar)."""
     _stats.nodes += 1
-    return Node(None, (), (), tuple(np.shape(value)), np.dtype(value.dtype), value, requires_grad)
+    return Node(None, (), (), value.shape, value.dtype, value, requires_grad)  # np.shape, np.dtype: +0.6 us
 
 
 _scalars: dict[tuple, Any] = {}
@@ -242,21 +244,40 @@ def _pending_closure(roots: Iterable[Node], gen: int) -> list[Node]:
     return order
 
 
-def _build(program: tuple, outputs: tuple[int, ...]) -> Callable:
-    """The executable of ``program``: ``refs`` ``k >= 0`` name the k-th op's result, ``~j`` leaf ``j``."""
+def _program(order: list[Node], gen: int) -> tuple[tuple, list[Node]]:
+    """``order`` as a program (see :func:`_build`) and its leaves, the materialised inputs in first-use order.
+
+    Numbers every node of ``order`` (creation order: a node's pending inputs are numbered before it). A
+    function of its own, so that no loop variable outlives it: donation counts references exactly."""
+    leaf_nodes: list[Node] = []
+    program = []
+    for k, n in enumerate(order):
+        n.pos = k
+        inputs = n.inputs
+        for i in inputs:
+            if i.gen != gen:  # a materialised input met for the first time: the next leaf
+                i.gen, i.pos = gen, ~len(leaf_nodes)
+                leaf_nodes.append(i)
+        program.append((n.op, n.static, tuple([i.pos for i in inputs])))
+    return tuple(program), leaf_nodes
+
+
+def _build(program: tuple, outputs: tuple[int, ...], donate: tuple[int, ...] = ()) -> Callable:
+    """The executable of ``program``: ``refs`` ``k >= 0`` name the k-th op's result, ``~j`` leaf ``j``;
+    the buffers of the leaves ``donate`` are handed to XLA (see ``_donation``)."""
     def run(*leaves):
         env = []
         for op, static, refs in program:
             env.append(op.fn(*[env[r] if r >= 0 else leaves[~r] for r in refs], **dict(static)))
         return tuple(env[i] for i in outputs)
 
-    return jax.jit(run)
+    return jax.jit(run, donate_argnums=donate)
 
 
-def _explain(ops: tuple, leaves: tuple, outputs: tuple) -> str:
+def _explain(ops: tuple, leaves: tuple, outputs: tuple, donate: tuple) -> str:
     if not _key_parts:
         return "first compilation"
-    best = min(_key_parts, key=lambda p: (p[0] != ops, p[1] != leaves, p[2] != outputs))
+    best = min(_key_parts, key=lambda p: (p[0] != ops, p[1] != leaves, p[2] != outputs, p[3] != donate))
     if best[0] != ops:
         diff = next((i for i, (a, b) in enumerate(zip(best[0], ops)) if a != b), min(len(ops), len(best[0])))
         return (f"new graph structure: {len(ops)} ops, first difference at op {diff} "
@@ -264,7 +285,9 @@ def _explain(ops: tuple, leaves: tuple, outputs: tuple) -> str:
     if best[1] != leaves:
         i = next((i for i, (a, b) in enumerate(zip(best[1], leaves)) if a != b), min(len(leaves), len(best[1])))
         return f"new leaf shapes/dtypes: leaf {i}: expected={best[1][i] if i < len(best[1]) else None} != got={leaves[i] if i < len(leaves) else None}"
-    return f"new set of outputs: expected={best[2]} != got={outputs}"
+    if best[2] != outputs:
+        return f"new set of outputs: expected={best[2]} != got={outputs}"
+    return f"new set of donated leaves: expected={best[3]} != got={donate}"
 
 
 _host_writes: dict[int, tuple[Node, np.ndarray]] = {}  # id(host) -> (pending node, host array)
@@ -356,32 +379,23 @@ def realize(nodes: list[Node]) -> None:
 def _compute(roots: list[Node]) -> None:
     gen = next(_GEN)
     order = _pending_closure(roots, gen)
-    leaf_nodes: list[Node] = []
-    program = []
-    for k, n in enumerate(order):  # creation order: a node's pending inputs are numbered before it
-        n.pos = k
-        inputs = n.inputs
-        for i in inputs:
-            if i.gen != gen:  # a materialised input met for the first time: the next leaf
-                i.gen, i.pos = gen, ~len(leaf_nodes)
-                leaf_nodes.append(i)
-        program.append((n.op, n.static, tuple([i.pos for i in inputs])))
-    program = tuple(program)
+    program, leaf_nodes = _program(order, gen)
     outputs = tuple(sorted({n.pos for n in roots if n.value is None}))
+    donate = donatable(order, leaf_nodes, program, outputs) if _config.donate else ()
     leaves = tuple([(n.shape, n.dtype) for n in leaf_nodes])
-    key = (program, leaves, outputs)
+    key = (program, leaves, outputs, donate)
     exe = _executables.get(key)
     if exe is None:
         if _config.log_compiles:
-            print(f"[jtorch] compile #{_stats.compilations + 1}: "
-                  f"{_explain(program, leaves, outputs)}", file=sys.stderr)
-            _key_parts.append((program, leaves, outputs))
-        exe = _executables[key] = _build(program, outputs)
+            print(f"[jtorch] compile #{_stats.compilations + 1}: {_explain(*key)}", file=sys.stderr)
+            _key_parts.append(key)
+        exe = _executables[key] = _build(program, outputs, donate)
         _stats.compilations += 1
     else:
         _stats.cache_hits += 1
     _stats.executions += 1
     _stats.syncs += 1
+    _stats.donated += len(donate)
     values = exe(*[n.value for n in leaf_nodes])
     for node, value in zip([order[k] for k in outputs], values):
         node.value = value

@@ -160,7 +160,8 @@ def test_training_step_returns_each_value_once():
     (a gradient held both by ``.grad`` and by a view's base would be returned, and copied, twice)."""
     engine._executables.clear()
     _, model = _linear_mse_loop(torch, "Adam", 2)
-    (program, _, outputs), = [k for k in engine._executables if any(op.name == "optimizer_step" for op, *_ in k[0])]
+    (program, _, outputs, _), = [k for k in engine._executables
+                                 if any(op.name == "optimizer_step" for op, *_ in k[0])]
     params = list(model.parameters())
     assert len(outputs) == 1 + 2 * len(params) + 3 * len(params)  # loss, params, grads, Adam's 3 states each
 
