@@ -386,11 +386,12 @@ def detached(base: Tensor) -> Tensor:
     if base._base is not None:
         return view(base, DETACH, ())
     node = base._node_
-    if node.value is None:
-        node = engine.apply(DETACH, (node,), (), False, (node.shape, node.dtype))
-    elif node.requires_grad:  # `loss.detach()`, `w.data`: an alias of the value, no op to compute
-        node = Node(None, (), (), node.shape, node.dtype, node.value)
-    t = object.__new__(Tensor)  # a materialised node that requires no grad is shared as is (`w.grad.data`)
+    if node.requires_grad:  # else the node itself is the detached value (`w.grad.data`)
+        if node.value is None:
+            node = engine.apply(DETACH, (node,), (), False, (node.shape, node.dtype))
+        else:  # `loss.detach()`, `w.data`: an alias of the value, no op to compute
+            node = engine.constant(node.value)
+    t = object.__new__(Tensor)
     t._init_handle(node, base, DETACHED)
     engine.maybe_sync()
     return t
@@ -436,8 +437,7 @@ def _is_float(dtype) -> bool:
 
 def _leaf_node(node: Node, owner: Tensor) -> Node:
     """A fresh autograd leaf owned by ``owner`` whose value is ``node``'s (edge not differentiable)."""
-    leaf = engine.apply(LEAF, (node,))
-    leaf.requires_grad = True
+    leaf = engine.apply(LEAF, (node,), (), True, (node.shape, node.dtype))
     leaf.leaf = weakref.ref(owner)
     return leaf
 

@@ -7,7 +7,7 @@ import math
 import jax.numpy as jnp
 
 from .. import _dtype
-from .._tensor import Tensor, call
+from .._tensor import Tensor, call, call_nodes
 from ..engine import Op
 from ._pointwise import _into, mul
 from ._registry import register
@@ -36,15 +36,18 @@ def _mat_error(a: tuple, b: tuple) -> RuntimeError:
 
 @register("mm")
 def mm(input, mat2, *, out=None) -> Tensor:
-    a, b = tuple(input.shape), tuple(mat2.shape)
+    na, nb = input._node, mat2._node
+    a, b = na.shape, nb.shape
     if len(a) != 2:
         raise RuntimeError(f"self must be a matrix")
     if len(b) != 2:
         raise RuntimeError(f"mat2 must be a matrix")
     if a[1] != b[0]:
         raise _mat_error(a, b)
-    _same_dtype("mm", input, mat2)
-    return _into(call(_MATMUL, (input, mat2)), out)
+    if na.dtype != nb.dtype:
+        _same_dtype("mm", input, mat2)
+    result = call_nodes(_MATMUL, (na, nb))
+    return result if out is None else _into(result, out)
 
 
 @register("matmul", dunders=("__matmul__",), rdunders=("__rmatmul__",))

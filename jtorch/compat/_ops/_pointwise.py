@@ -383,11 +383,12 @@ def clamp(input, min=None, max=None, *, out=None) -> Tensor:
 
 
 def _clamp_node(input, min, max, kind: str) -> Tensor:
-    dt = promote(input, *[b for b in (min, max) if b is not None])
-    nodes = [as_node(input, dt)] + [as_node(b, dt) for b in (min, max) if b is not None]
+    bounds = (min,) if max is None else (max,) if min is None else (min, max)
+    dt = promote(input, *bounds)
+    nodes = (as_node(input, dt), *[as_node(b, dt) for b in bounds])
     static = (("dtype", dt), ("has_min", min is not None), ("has_max", max is not None))
-    tensor_bounds = any(isinstance(b, Tensor) for b in (min, max))
-    return call(_CLAMP[kind, tensor_bounds], tuple(nodes), static)
+    tensor_bounds = isinstance(min, Tensor) or isinstance(max, Tensor)
+    return call_nodes(_CLAMP[kind, tensor_bounds], nodes, static)
 
 
 def _clamp(x, *bounds, dtype, has_min, has_max):

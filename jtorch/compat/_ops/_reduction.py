@@ -6,7 +6,7 @@ import jax.numpy as jnp
 
 from .. import _dtype
 from .._dtype_promotion import mean_dtype, sum_dtype
-from .._tensor import Tensor, call
+from .._tensor import Tensor, call, call_nodes
 from ..engine import Op
 from ._registry import dims, register
 from ._pointwise import _into
@@ -31,12 +31,20 @@ def _reduce(name: str, fn, grad_name: str, dtype_rule, saves: bool = True):
     op = Op(name, reduce, grad_name, saves)
     op_dim = Op(name, reduce, _DIM_GRAD_NAMES.get(grad_name, grad_name), saves)
 
+    result_dtypes: dict = {}  # input dtype -> result dtype when `dtype=` is not given
+
     def impl(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
         if not isinstance(dim, (int, tuple, list, type(None))):  # sum(x, torch.float64) style
             dim, dtype = None, dim
-        dt = _dtype.to_jax(dtype_rule(_dtype.from_any(input._node.dtype), dtype))
+        node = input._node
+        dt = result_dtypes.get(node.dtype) if dtype is None else None
+        if dt is None:
+            dt = _dtype.to_jax(dtype_rule(_dtype.from_any(node.dtype), dtype))
+            if dtype is None:
+                result_dtypes[node.dtype] = dt
         static = (("axis", _axes(input, dim)), ("keepdims", bool(keepdim)), ("dtype", dt))
-        return _into(call(op if dim is None else op_dim, (input,), static), out)
+        result = call_nodes(op if dim is None else op_dim, (node,), static)
+        return result if out is None else _into(result, out)
 
     impl.__name__ = name
     register(name)(impl)

@@ -100,11 +100,13 @@ def install(namespace: dict, tensor_cls: type = Tensor) -> None:
 
 
 def _make_inplace(impl: Callable, name: str) -> Callable:
+    name += "_"
+
     @functools.wraps(impl)
     def method(self, *args, **kwargs):
-        return inplace(self, impl(self, *args, **kwargs), name + "_")
+        return inplace(self, impl(self, *args, **kwargs), name)
 
-    method.__name__ = name + "_"
+    method.__name__ = name
     return method
 
 
