@@ -69,7 +69,27 @@ def _hook_edits(lib):
     return out
 
 
-@pytest.mark.parametrize("script", [_linear_edits, _dropout_edits, _batchnorm_edits, _hook_edits])
+def _functional_calls(lib):
+    """Lifted functions cache a call's encoding by its structure and non-Tensor values (``_lift._call_key``)."""
+    F, out = lib.nn.functional, []
+    x = lib.tensor([[-1.5, 0.5, 2.0], [1.0, -0.25, 3.0]], requires_grad=True)
+    for slope in (0.1, 0.1, 0.2, 1):
+        _record(out, F.leaky_relu(x, slope))
+    for dim in (0, 1, 1, -1):
+        _record(out, F.softmax(x, dim=dim))
+    for kwargs in ({"reduction": "sum"}, {"reduction": "none"}, {"reduction": "sum"}):
+        _record(out, F.mse_loss(x, lib.ones(2, 3), **kwargs))
+    _record(out, F.mse_loss(target=lib.ones(2, 3), input=x))  # keywords out of signature order
+    _record(out, F.mse_loss(target=lib.ones(2, 3), input=x * 2))
+    for target in (lib.tensor([0, 2]), lib.tensor([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]]), lib.tensor([1, 1])):
+        _record(out, F.cross_entropy(x, target))  # class indices, then probabilities: other grad_fn
+    for training in (True, False):
+        out.append((np.array(F.dropout(x, 0.5, training=training) is x), None))
+    return out
+
+
+@pytest.mark.parametrize("script", [_linear_edits, _dropout_edits, _batchnorm_edits, _hook_edits,
+                                    _functional_calls])
 def test_calls_after_edits_match_torch(script):
     want, got = script(real), script(torch)
     assert len(got) == len(want)

@@ -19,7 +19,7 @@ from .._random import as_key, default_generator
 from .._tensor import Tensor, call, wrap
 from ..engine import SELECT, Op
 
-__all__ = ["bind", "lift", "run_encoded"]
+__all__ = ["bind", "binder", "lift", "run_encoded"]
 
 _treedefs: dict[tuple, Any] = {}
 
@@ -87,6 +87,18 @@ def _fast_binder(sig: inspect.Signature) -> Callable[[tuple, dict], dict | None]
     return arguments
 
 
+def binder(sig: inspect.Signature, name: str) -> Callable[[tuple, dict], dict]:
+    """``bind(sig, name, args, kwargs).arguments`` (the passed arguments by name), without ``inspect``'s
+    machinery where the signature and the call allow."""
+    fast = _fast_binder(sig)
+
+    def arguments(args: tuple, kwargs: dict) -> dict:
+        out = None if fast is None else fast(args, kwargs)
+        return bind(sig, name, args, kwargs).arguments if out is None else out
+
+    return arguments
+
+
 def lift(core_fn: Callable, grad_name: str | Callable[[dict], str] | None = None, *, name: str | None = None,
          random: bool = False, differentiable: bool = True) -> Callable:
     """A facade function with ``core_fn``'s signature that runs it through the engine on Tensors.
@@ -97,8 +109,7 @@ def lift(core_fn: Callable, grad_name: str | Callable[[dict], str] | None = None
     ``generator=`` argument) only when the call needs one (``training`` and ``p > 0`` for dropout).
     """
     name = name or core_fn.__name__
-    sig = inspect.signature(core_fn)
-    fast_bind = _fast_binder(sig)
+    arguments_of = binder(inspect.signature(core_fn), core_fn.__name__)
 
     def run(*arrays, spec):
         out = core_fn(**{k: _decode(e, arrays) for k, e in spec})
@@ -120,9 +131,7 @@ def lift(core_fn: Callable, grad_name: str | Callable[[dict], str] | None = None
     def encode(args: tuple, kwargs: dict) -> tuple[Op, list, tuple]:
         """A call's op, its graph inputs (Tensors, in argument order) and its encoded static arguments."""
         generator = kwargs.pop("generator", None) if kwargs else None
-        arguments = None if fast_bind is None else fast_bind(args, kwargs)
-        if arguments is None:
-            arguments = bind(sig, core_fn.__name__, args, kwargs).arguments
+        arguments = arguments_of(args, kwargs)
         tensors: list[Tensor] = []
         spec = [(k, _encode(v, tensors)) for k, v in arguments.items() if k != "key"]
         if random and _needs_key(arguments):
@@ -130,9 +139,26 @@ def lift(core_fn: Callable, grad_name: str | Callable[[dict], str] | None = None
             spec.append(("key", ("K", len(tensors) - 1)))
         return op_named(arguments) if callable(grad_name) else op, tensors, (("spec", tuple(spec)),)
 
+    calls: dict[tuple, tuple | None] = {}  # _call_key -> (op, static, treedef, takes a key), or None
+
     @functools.wraps(core_fn)
     def facade(*args, **kwargs):
-        out, treedef = run_encoded(*encode(args, kwargs), differentiable)
+        key, tensors = _call_key(args, kwargs, callable(grad_name))
+        hit = calls.get(key) if key is not None else None
+        if hit is not None:  # a call seen before: only its Tensors change
+            hit_op, static, treedef, keyed = hit
+            if keyed:
+                tensors.append(default_generator._split())
+            out = call(hit_op, tuple(tensors), static, differentiable)
+            return out if treedef is None else _unflatten(out, treedef)
+        op_, encoded, static = encode(args, kwargs)
+        out, treedef = run_encoded(op_, encoded, static, differentiable)
+        if key is not None:
+            if len(calls) >= 1024:  # a value that changes every call (a schedule): keep the cache bounded
+                calls.clear()
+            same = len(encoded) >= len(tensors) and all(a is b for a, b in zip(encoded, tensors))
+            calls[key] = (op_, static, None if treedef == _SINGLE else treedef, len(encoded) > len(tensors)) \
+                if same else None  # keywords out of signature order: encode every call
         return _unflatten(out, treedef)
 
     facade.__wrapped_core__ = core_fn
@@ -145,6 +171,30 @@ def run_encoded(op: Op, tensors: list, static: tuple, differentiable: bool = Tru
     that makes the same call every step may keep ``(op, static, treedef)`` and skip the encoding."""
     out = call(op, tuple(tensors), static, differentiable)
     return out, _treedefs[(op.fn, static[0][1])]
+
+
+_KEYED_TYPES = frozenset({int, float, bool, str, complex, type(None), _dtype.dtype})
+
+
+def _call_key(args: tuple, kwargs: dict, dtypes: bool) -> tuple[tuple | None, list]:
+    """A key of the call's structure and its non-Tensor values (with their types: ``1``, ``1.0`` and ``True``
+    differ), and its Tensors in call order; ``None`` where a value is not a plain scalar or string (a list, an
+    array, a ``generator``). ``dtypes``: the key includes the Tensors' dtypes (a grad name may read them)."""
+    key, tensors = [], []
+    for value in (*args, *kwargs.values()) if kwargs else args:
+        kind = type(value)
+        if kind in _KEYED_TYPES:
+            key.append((kind, value))
+        elif isinstance(value, Tensor):
+            tensors.append(value)
+            key.append(value.dtype if dtypes else Tensor)
+        else:
+            return None, tensors
+    if kwargs:
+        if "generator" in kwargs:
+            return None, tensors
+        key.append(tuple(kwargs))
+    return tuple(key), tensors
 
 
 def _needs_key(arguments: dict) -> bool:

@@ -14,7 +14,7 @@ import jtorch.nn.functional as _core
 from .. import _dtype, _grad_mode
 from .._index_check import check_bags, check_index_range, check_targets, first_out_of_range
 from .._tensor import Tensor
-from ._lift import bind, lift
+from ._lift import bind, binder, lift
 
 # PyTorch's grad_fn names where they differ from the op name (tutorials print them).
 _GRAD_NAMES = {
@@ -90,11 +90,11 @@ _NO_GRAD_ARGS = {
 
 
 def _refusing_grad(fn, kernel: str, names: tuple[str, ...]):
-    sig = inspect.signature(fn)
+    arguments_of = binder(inspect.signature(fn), fn.__name__)
 
     @functools.wraps(fn)
     def checked(*args, **kwargs):
-        bound = bind(sig, fn.__name__, args, kwargs).arguments if _grad_mode._State.enabled else {}
+        bound = arguments_of(args, kwargs) if _grad_mode._State.enabled else {}
         target = bound.get("target")
         if kernel == "nll_loss_forward" and isinstance(target, Tensor) and target.is_floating_point():
             bound = {}  # cross_entropy with probability targets: a composite that differentiates weight
@@ -132,6 +132,38 @@ def _comparing_only(fn, arg: str):
 
 for _name, _arg in _COMPARED_ONLY.items():
     globals()[_name] = _comparing_only(globals()[_name], _arg)
+
+# Dropouts return their input itself in eval mode or with p == 0 (PyTorch); the channel-wise ones only for a
+# batched input (an unbatched one goes through an unsqueeze there): name -> that rank.
+_DROPOUT_RANKS = {"dropout": None, "alpha_dropout": None, "feature_alpha_dropout": None, "dropout1d": 3,
+                  "dropout2d": 4, "dropout3d": 5}
+
+
+def _dropout_is_identity(input, p, training: bool, rank: int | None) -> bool:
+    """Whether a dropout call returns ``input`` itself, as PyTorch's does (``p`` already checked)."""
+    return (not training or (type(p) in (int, float) and p == 0)) and isinstance(input, Tensor) and \
+        rank in (None, input.dim())
+
+
+def _idle_identity(fn, rank: int | None):
+    sig = inspect.signature(fn)
+    arguments_of = binder(sig, fn.__name__)
+    p_default, training_default = sig.parameters["p"].default, sig.parameters["training"].default
+
+    @functools.wraps(fn)
+    def dropout(*args, **kwargs):
+        bound = arguments_of(args, kwargs)
+        input, p = bound.get("input"), bound.get("p", p_default)
+        if _dropout_is_identity(input, p, bound.get("training", training_default), rank):
+            _core._dropout._check_p(p)
+            return input
+        return fn(*args, **kwargs)
+
+    return dropout
+
+
+for _name, _rank in _DROPOUT_RANKS.items():
+    globals()[_name] = _idle_identity(globals()[_name], _rank)
 
 def _checking_targets(fn):
     @functools.wraps(fn)

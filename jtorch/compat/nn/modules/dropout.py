@@ -5,7 +5,7 @@ from typing import Any, ClassVar
 
 import jtorch.nn as _core
 
-from ..._tensor import Tensor
+from ..functional import _dropout_is_identity
 from ._layer import CoreLayer
 
 __all__ = ["AlphaDropout", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "FeatureAlphaDropout"]
@@ -19,8 +19,7 @@ class _DropoutNd(CoreLayer):
     def forward(self, input: Any) -> Any:
         """In eval mode or with ``p == 0`` PyTorch returns the input itself (no op, no ``grad_fn``)."""
         self._spec()  # checks ``p`` as PyTorch does even then
-        if (not self.training or self.p == 0) and isinstance(input, Tensor) and \
-                self._batched_rank in (None, input.dim()):
+        if _dropout_is_identity(input, self.p, self.training, self._batched_rank):
             return input
         return super().forward(input)
 
