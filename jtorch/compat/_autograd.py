@@ -123,9 +123,15 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     cut = barriers(inner)
     if owners or cut:  # hooks and Functions run even when no leaf is left to receive a gradient
         grads = _vjp(roots, cots, targets, create_graph, cut, inner)
-        with _grad_mode.set_grad_enabled(create_graph):
-            for owner, g in zip(owners, grads):
-                if g is not None:
+        for owner, g in zip(owners, grads):
+            if g is None:
+                continue
+            if owner._grad is None and not owner._hooks:
+                # A gradient no hook saw is ``.grad`` itself, not a detached view: the view would keep
+                # the replay's output live, and the step's executable would return it twice.
+                owner._grad = wrap(g)
+            else:
+                with _grad_mode.set_grad_enabled(create_graph):
                     _accumulate(owner, g, create_graph)
     engine.owe_backward_sync()
     if not retain_graph:
@@ -133,7 +139,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 
 def _accumulate(owner: Tensor, g: Node, create_graph: bool) -> None:
-    """Adds ``g`` into ``owner.grad`` after the owner's hooks (PyTorch's ``AccumulateGrad``)."""
+    """Adds ``g`` into ``owner.grad`` after the owner's hooks (PyTorch's ``AccumulateGrad``), under
+    grad mode ``create_graph``; ``backward`` itself stores a first gradient that has no hooks."""
     hooks = owner._hooks
     gt = None  # the gradient as a Tensor, made only for hooks or a differentiable sum
     if hooks:
@@ -144,9 +151,7 @@ def _accumulate(owner: Tensor, g: Node, create_graph: bool) -> None:
                 gt = out
     grad = owner._grad
     if grad is None:
-        # A grad that no hook saw is ``.grad`` itself, not a detached view: the view would keep the
-        # replay's output live, and the step's executable would return each gradient twice.
-        owner._grad = wrap(g) if gt is None else gt if create_graph else gt.detach()
+        owner._grad = gt if create_graph else gt.detach()
     elif create_graph:
         owner._grad = grad + (wrap(g) if gt is None else gt)
     else:
