@@ -73,7 +73,8 @@ def as_node(x, dtype: np.dtype) -> Node:
     """A tensor's node, or a scalar leaf of ``dtype``; the op casts tensor inputs itself."""
     if isinstance(x, Tensor):
         return x._node
-    if type(x) is float:  # the commonest scalar (`lr * g`, `x.clamp(min=0.)`), which `py_scalar` keeps
+    kind = type(x)
+    if kind is float or kind is int and dtype.kind not in "iu":  # `lr * g`, `clamp(min=0)`, `pow(2)`
         return engine.scalar(x, dtype)
     if isinstance(x, SCALARS):
         return scalar_node(py_scalar(x), dtype)

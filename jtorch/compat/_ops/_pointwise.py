@@ -24,7 +24,10 @@ def _default_float() -> np.dtype:
 
 
 def _is_float(dt: np.dtype) -> bool:
-    return _dtype.from_any(dt)._category >= 2
+    return _FLOATING.get(dt) or _dtype.from_any(dt)._category >= 2
+
+
+_FLOATING = {np.dtype(t): True for t in (np.float16, np.float32, np.float64)}  # the common answers
 
 
 _broadcast_cache: dict[tuple, tuple] = {}
@@ -113,8 +116,6 @@ _MINIMUM = _binary_op("minimum", jnp.minimum, "MinimumBackward0")
 
 
 def _scaled(other, alpha):
-    if alpha == 1:
-        return other
     return mul(other, alpha) if isinstance(other, Tensor) else other * alpha
 
 
@@ -129,7 +130,8 @@ def _no_bool_kernel(kernel: str, input, other):
 @register("add", inplace=True, dunders=("__add__",), rdunders=("__radd__",), idunders=("__iadd__",))
 def add(input, other, *, alpha=1, out=None) -> Tensor:
     """``input + alpha * other`` with PyTorch's promotion."""
-    other = _scaled(other, alpha)
+    if alpha != 1:
+        other = _scaled(other, alpha)
     return _binary(_ADD, "add", input, other, promote(input, other), out)
 
 
@@ -138,7 +140,8 @@ def add(input, other, *, alpha=1, out=None) -> Tensor:
 def sub(input, other, *, alpha=1, out=None) -> Tensor:
     if _is_bool(input) or _is_bool(other):
         _bool_sub_error(_is_bool(input) and _is_bool(other))
-    other = _scaled(other, alpha)
+    if alpha != 1:
+        other = _scaled(other, alpha)
     return _binary(_SUB, "sub", input, other, promote(input, other), out)
 
 
