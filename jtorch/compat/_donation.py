@@ -14,47 +14,60 @@ The reference counts are exact (``sys.getrefcount``), so the test costs no bookk
 """
 from __future__ import annotations
 
+import math
 import sys
 from collections import Counter
+from itertools import chain
+from typing import Callable
 
 import numpy as np
 
-__all__ = ["donatable"]
+__all__ = ["Plan"]
 
 #: Smaller buffers gain nothing measurable from in-place updates; skipping them keeps syncs cheap.
 MIN_BYTES = 1 << 14
 
+# A node (or array) inspected as ``getrefcount(nodes[j])`` (``getrefcount(node.value)``) has two references
+# of ours: the caller's list (the node's slot) and getrefcount's argument; every other one is counted.
 _getrefcount = sys.getrefcount
-# References a node or array has while these functions inspect it: its holder in the caller (the
-# ``order``/``leaf_nodes`` list, or the node's ``value`` slot), the loop variable, getrefcount's argument.
-_BASE = 3
 
 
-def donatable(order: list, leaf_nodes: list, program: tuple, outputs: tuple[int, ...]) -> tuple[int, ...]:
-    """The positions in ``leaf_nodes`` whose buffers the executable of ``program`` may take over."""
-    free = Counter()  # output avals not yet promised to a donated buffer
-    for k in outputs:
-        n = order[k]
-        if not isinstance(n.dtype, tuple):
-            free[(n.shape, n.dtype)] += 1
-    candidates = []
-    for j, leaf in enumerate(leaf_nodes):
-        value = leaf.value
-        if (not isinstance(value, (np.ndarray, np.generic)) and value.nbytes >= MIN_BYTES
-                and free[(leaf.shape, leaf.dtype)] and _getrefcount(value) == _BASE):
-            candidates.append(j)
-    if not candidates:
-        return ()
-    uses = Counter(r for _, _, refs in program for r in refs)
-    reached = _reached(order, program, set(outputs), uses)
-    donated = []
-    for j in candidates:
-        leaf = leaf_nodes[j]
-        aval = (leaf.shape, leaf.dtype)
-        if ~j not in reached and free[aval] and _getrefcount(leaf) == _BASE + uses[~j]:
-            free[aval] -= 1
-            donated.append(j)
-    return tuple(donated)
+class Plan:
+    """The executables of one program structure (``engine._compute``'s key), keyed by the leaves they
+    donate, and the part of the donation test that depends on that structure alone, worked out once."""
+
+    __slots__ = ("executables", "candidates", "free", "uses", "outputs")
+
+    def __init__(self, order: list, leaves: tuple, program: tuple, outputs: tuple[int, ...]):
+        self.executables: dict[tuple[int, ...], Callable] = {}
+        #: Output avals a donated buffer can alias, and the leaves big enough and of one of those avals.
+        self.free = Counter([(n.shape, n.dtype) for n in map(order.__getitem__, outputs)
+                             if not isinstance(n.dtype, tuple)])
+        self.candidates = [j for j, aval in enumerate(leaves) if self.free[aval] and _big(aval)]
+        self.uses = Counter(chain.from_iterable([refs for _, _, refs in program]))  # references per ref
+        self.outputs = set(outputs)
+
+    def donatable(self, order: list, leaf_nodes: list, leaves: tuple, program: tuple) -> tuple[int, ...]:
+        """The positions in ``leaf_nodes`` whose buffers this sync's executable may take over."""
+        candidates = [j for j in self.candidates if _getrefcount(leaf_nodes[j].value) == 2
+                      and not isinstance(leaf_nodes[j].value, np.ndarray)]
+        if not candidates:
+            return ()
+        uses = self.uses
+        reached = _reached(order, program, self.outputs, uses)
+        taken = Counter()  # outputs of each aval promised so far
+        donated = []
+        for j in candidates:
+            aval = leaves[j]
+            if ~j not in reached and taken[aval] < self.free[aval] and _getrefcount(leaf_nodes[j]) == 2 + uses[~j]:
+                taken[aval] += 1
+                donated.append(j)
+        return tuple(donated)
+
+
+def _big(aval: tuple) -> bool:
+    shape, dtype = aval  # a multi-output node's value is a tuple of arrays: never donated
+    return not isinstance(dtype, tuple) and math.prod(shape) * dtype.itemsize >= MIN_BYTES
 
 
 def _reached(order: list, program: tuple, outputs: set[int], uses: Counter) -> set[int]:
@@ -62,11 +75,11 @@ def _reached(order: list, program: tuple, outputs: set[int], uses: Counter) -> s
     that stays differentiable (as ``engine._compute`` decides), or an intermediate still reachable."""
     reached: set[int] = set()
     for k in range(len(order) - 1, -1, -1):
-        n = order[k]
         if k in outputs:
+            n = order[k]
             keeps = n.requires_grad and n.leaf is None and not n.freed
-        else:
-            keeps = k in reached or _getrefcount(n) > _BASE + uses[k]
+        else:  # referenced by ``order`` and getrefcount's argument, and by its consumers here
+            keeps = k in reached or _getrefcount(order[k]) > 2 + uses[k]
         if keeps:
             reached.update(program[k][2])
     return reached

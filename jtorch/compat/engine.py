@@ -23,7 +23,7 @@ import jax
 import numpy as np
 
 from . import _config
-from ._donation import donatable
+from ._donation import Plan
 
 __all__ = ["Op", "Node", "stats", "reset_stats", "sync", "set_eager"]
 
@@ -221,8 +221,8 @@ def maybe_sync() -> None:
 
 # ---------------------------------------------------------------- sync
 
-_executables: dict[tuple, Callable] = {}
-_key_parts: list[tuple] = []  # for JTORCH_LOG_COMPILES: (ops, leaves, outputs) of each compiled key
+_plans: dict[tuple, Plan] = {}  # (program, leaves, outputs) -> its executables, by donated leaves
+_key_parts: list[tuple] = []  # for JTORCH_LOG_COMPILES: (ops, leaves, outputs, donated) of each compilation
 
 
 _GEN = itertools.count(1)  # one number per _compute: marks the nodes it has numbered
@@ -381,15 +381,18 @@ def _compute(roots: list[Node]) -> None:
     order = _pending_closure(roots, gen)
     program, leaf_nodes = _program(order, gen)
     outputs = tuple(sorted({n.pos for n in roots if n.value is None}))
-    donate = donatable(order, leaf_nodes, program, outputs) if _config.donate else ()
     leaves = tuple([(n.shape, n.dtype) for n in leaf_nodes])
-    key = (program, leaves, outputs, donate)
-    exe = _executables.get(key)
+    key = (program, leaves, outputs)
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = Plan(order, leaves, program, outputs)
+    donate = plan.donatable(order, leaf_nodes, leaves, program) if _config.donate else ()
+    exe = plan.executables.get(donate)
     if exe is None:
         if _config.log_compiles:
-            print(f"[jtorch] compile #{_stats.compilations + 1}: {_explain(*key)}", file=sys.stderr)
-            _key_parts.append(key)
-        exe = _executables[key] = _build(program, outputs, donate)
+            print(f"[jtorch] compile #{_stats.compilations + 1}: {_explain(*key, donate)}", file=sys.stderr)
+            _key_parts.append((*key, donate))
+        exe = plan.executables[donate] = _build(program, outputs, donate)
         _stats.compilations += 1
     else:
         _stats.cache_hits += 1

@@ -158,10 +158,9 @@ def test_training_step_is_one_execution(opt_name):
 def test_training_step_returns_each_value_once():
     """The step's executable returns the loss, new parameters, gradients and optimizer state, each once
     (a gradient held both by ``.grad`` and by a view's base would be returned, and copied, twice)."""
-    engine._executables.clear()
+    engine._plans.clear()
     _, model = _linear_mse_loop(torch, "Adam", 2)
-    (program, _, outputs, _), = [k for k in engine._executables
-                                 if any(op.name == "optimizer_step" for op, *_ in k[0])]
+    (program, _, outputs), = [k for k in engine._plans if any(op.name == "optimizer_step" for op, *_ in k[0])]
     params = list(model.parameters())
     assert len(outputs) == 1 + 2 * len(params) + 3 * len(params)  # loss, params, grads, Adam's 3 states each
 
