@@ -8,6 +8,7 @@ each parameter as a one-leaf pytree with that parameter's state; XLA fuses them 
 """
 from __future__ import annotations
 
+from operator import is_, itemgetter
 from typing import Any
 
 import jax
@@ -66,14 +67,23 @@ def _group_init(params, hyper, *, factory, flags, hidden_step):
 
 _init_op = lift(_group_init, name="optimizer_init", differentiable=False)
 
-_out_layouts: dict[tuple, Any] = {}  # the step op's static arguments -> treedef of its (params, states)
+_out_names: dict[tuple, tuple] = {}  # the step op's static arguments -> each parameter's output state names
 
 
 def _run_step(*arrays, layout, factory, flags, hidden_step):
-    new = _group_step(*jax.tree_util.tree_unflatten(layout, arrays), factory=factory, flags=flags,
-                      hidden_step=hidden_step)
-    leaves, _out_layouts[(layout, factory, flags, hidden_step)] = jax.tree_util.tree_flatten(new)
-    return tuple(leaves)
+    """The step op: ``arrays`` are the params, grads, states (``layout[0]``: each parameter's state names,
+    None before its first step) and hyper-parameters (``layout[1]``: (name, tuple length or None)); returns
+    the new params, then each parameter's new state in PyTorch's order."""
+    names, hyper_layout = layout
+    n = len(names)
+    rest = iter(arrays[2 * n:])
+    states = [None if keys is None else {k: next(rest) for k in keys} for keys in names]
+    hyper = {k: next(rest) if size is None else tuple(next(rest) for _ in range(size)) for k, size in hyper_layout}
+    new_params, new_states = _group_step(arrays[:n], arrays[n:2 * n], states, hyper, factory=factory,
+                                         flags=flags, hidden_step=hidden_step)
+    out_names = _out_names[(layout, factory, flags, hidden_step)] = tuple(
+        tuple(sorted(s, key=_STATE_ORDER.index)) for s in new_states)
+    return (*new_params, *[s[k] for s, keys in zip(new_states, out_names) for k in keys])
 
 
 #: One node per param group; built on the engine directly (not through ``lift``), as its Python runs
@@ -82,25 +92,17 @@ def _run_step(*arrays, layout, factory, flags, hidden_step):
 _STEP = engine.Op("optimizer_step", _run_step)
 
 
-def _step_nodes(params: list[Tensor], states: list, hyper: dict, **static) -> tuple[list[Node], list[dict]]:
-    """Pending nodes of the group's new parameters and new PyTorch-named states."""
-    tree = ([p._node for p in params], [p.grad._node for p in params],
-            [None if s is None else {k: v._node for k, v in s.items()} for s in states], hyper)
-    leaves, layout = jax.tree_util.tree_flatten(tree)
-    static = (("layout", layout), *static.items())
-    node = engine.apply(_STEP, tuple(leaves), static)
-    outs = [engine.apply(engine.SELECT, (node,), (("index", i),), aval=(node.shape[i], node.dtype[i]))
-            for i in range(len(node.shape))]
-    return jax.tree_util.tree_unflatten(_out_layouts[tuple(v for _, v in static)], outs)
+def _leaf(value, dtype, new: bool = False) -> Node | tuple:
+    """A hyper-parameter as a runtime leaf of the group's scalar dtype (one dtype whatever the Python type).
 
-
-def _leaf(value, dtype) -> Node | Any:
-    """A hyper-parameter as a runtime leaf of the group's scalar dtype (one dtype whatever the Python type)."""
+    A ``new`` value (one that changed since the last step: a scheduler's lr) is a NumPy leaf, copied to the
+    device by the executable's call (about 1 us), not by a ``device_put`` of its own (``engine.scalar``:
+    30 us, and 140 us of CPU time inside a training loop, measured on MLP + Adam + ExponentialLR)."""
     if isinstance(value, Tensor):
         return value._node
     if isinstance(value, (tuple, list)):
-        return tuple(_leaf(v, dtype) for v in value)
-    return engine.scalar(value, dtype)
+        return tuple(_leaf(v, dtype, new) for v in value)
+    return engine.constant(np.asarray(value, dtype)) if new else engine.scalar(value, dtype)
 
 
 #: Factories whose PyTorch rule computes per-step scalars in Python floats that float32 cannot match
@@ -116,6 +118,129 @@ def _scalar_dtype(factory: str, params: list[Tensor]) -> type:
     return np.float32 if narrow else np.float64
 
 
+class _Plan:
+    """One param group's step as last built, reused while what it was built from holds: the group dict,
+    its parameters with a gradient, their state names, the option values (by identity) and the inputs'
+    shapes and dtypes. A step through a plan only gathers input nodes and writes output nodes; building
+    one costs what every step cost before. New option values that keep the flags only refresh the
+    hyper-parameter leaves (runtime values: no recompile).
+    """
+
+    __slots__ = ("group", "params", "values", "runtime", "flags", "dtype", "hyper", "volatile", "keys",
+                 "names", "static", "shapes", "dtypes", "aval", "selects", "writes")
+
+    def __init__(self, opt: CoreOptimizer, group: dict, params: list[Tensor], values: tuple) -> None:
+        self.group, self.params, self.values = group, params, values
+        self.runtime, self.flags = opt._split(group)
+        self.dtype = _scalar_dtype(opt._factory, params)
+        self._set_hyper(self.runtime, self._leaves(self.runtime))
+        static = (("factory", opt._factory), ("flags", tuple(self.flags.items())),
+                  ("hidden_step", opt._hidden_step))
+        fresh = [p for p in params if not opt.state.get(p)]
+        if fresh and opt._starts_from_init(self.runtime):
+            opt._initialize(fresh, self.hyper, dict(static))
+        self.keys = tuple([tuple(opt.state[p]) if opt.state.get(p) else None for p in params])
+        self.names = tuple([None if keys is None else tuple(sorted(keys)) for keys in self.keys])
+        self.static = (("layout", (self.names, _hyper_layout(self.hyper))), *static)
+        self.shapes = self.dtypes = self.aval = None
+
+    def _leaves(self, runtime: dict, old: dict | None = None) -> dict:
+        """Hyper-parameter leaves of ``runtime``'s values, reusing those of values identical to ``old``'s."""
+        if old is None:
+            return {k: _leaf(v, self.dtype) for k, v in runtime.items()}
+        return {k: self.hyper[k] if v is old[k] else _leaf(v, self.dtype, new=True) for k, v in runtime.items()}
+
+    def _set_hyper(self, runtime: dict, hyper: dict) -> None:
+        self.runtime, self.hyper = runtime, hyper
+        self.volatile = not all(map(_immutable, runtime.values()))
+
+    def _retune(self, opt: CoreOptimizer, values: tuple) -> bool:
+        """Takes new option values; False if they change the compiled step (a flag, a tuple's length)."""
+        runtime, flags = opt._split(self.group)
+        if flags != self.flags:
+            return False
+        hyper = self._leaves(runtime, self.runtime)
+        if _hyper_layout(hyper) != _hyper_layout(self.hyper):
+            return False
+        self._set_hyper(runtime, hyper)
+        self.values = values
+        return True
+
+    def inputs(self, opt: CoreOptimizer, group: dict, params: list[Tensor],
+               values: tuple) -> tuple[list[Node], list[Tensor]] | None:
+        """The step's input nodes and the state tensors read, or None if this plan no longer fits."""
+        if group is not self.group or len(params) != len(self.params) or not all(map(is_, params, self.params)):
+            return None
+        if not all(map(is_, values, self.values)) and not self._retune(opt, values):
+            return None
+        held = []
+        get = opt.state.get
+        for p, keys, names in zip(params, self.keys, self.names):
+            s = get(p)
+            if (tuple(s) if s else None) != keys:
+                return None
+            if names is not None:
+                held += [s[k] for k in names]
+        nodes = [p._node for p in params]
+        nodes += [p.grad._node for p in params]
+        nodes += [t._node for t in held]
+        if self.volatile:  # a Tensor (or list) option can change in place, keeping its identity
+            hyper = self._leaves(self.runtime)
+            if _hyper_layout(hyper) != _hyper_layout(self.hyper):
+                return None
+            self.hyper = hyper
+        for v in self.hyper.values():
+            if type(v) is tuple:
+                nodes += v
+            else:
+                nodes.append(v)
+        shapes, dtypes = [n.shape for n in nodes], [n.dtype for n in nodes]
+        if self.shapes is None:
+            self.shapes, self.dtypes = shapes, dtypes
+        elif shapes != self.shapes or dtypes != self.dtypes:
+            return None
+        return nodes, held
+
+    def run(self, nodes: list[Node], held: list[Tensor], params: list[Tensor], state: dict) -> None:
+        """Adds the step node and rebinds the parameters and their state tensors to its outputs."""
+        node = engine.apply(_STEP, tuple(nodes), self.static, aval=self.aval)
+        if self.aval is None:
+            self._learn(node, params)
+        outs = [engine.apply(engine.SELECT, (node,), static, aval=aval) for static, aval in self.selects]
+        for p, new in zip(params, outs):
+            p._write(new)
+        for (target, p, name), new in zip(self.writes, outs[len(params):]):
+            if target is not None:
+                held[target]._write(new)  # in place, as PyTorch's buffers: references held elsewhere see it
+            else:
+                state[p][name] = wrap(new)
+
+    def _learn(self, node: Node, params: list[Tensor]) -> None:
+        """Records the step node's outputs (from its first build): their shapes, and where each one goes:
+        into the state tensor read for it if that has its shape and dtype, else into a new one."""
+        self.aval = (node.shape, node.dtype)
+        self.selects = [((("index", i),), aval) for i, aval in enumerate(zip(*self.aval))]
+        n = len(params)
+        held = [(i, name) for i, names in enumerate(self.names) for name in names or ()]
+        outs = [(i, name) for i, names in enumerate(_out_names[tuple(v for _, v in self.static)]) for name in names]
+        self.writes = []
+        for (i, name), (_, aval) in zip(outs, self.selects[n:]):
+            target = held.index((i, name)) if (i, name) in held else None
+            if target is not None and (self.shapes[2 * n + target], self.dtypes[2 * n + target]) != aval:
+                target = None
+            self.writes.append((target, params[i], name))
+
+
+def _immutable(value) -> bool:
+    """Whether an option value is a Python number or a tuple of them: its identity fixes its value."""
+    return isinstance(value, (int, float, complex)) or type(value) is tuple and all(map(_immutable, value))
+
+
+def _hyper_layout(hyper: dict) -> tuple:
+    """The static shape of a group's hyper-parameter leaves: (name, tuple length or None) each."""
+    return tuple([(k, len(v) if type(v) is tuple else None) for k, v in hyper.items()])
+
+
 class CoreOptimizer(Optimizer):
     """An :class:`Optimizer` whose update rule is the ``jtorch.optim`` factory ``_factory``.
 
@@ -128,11 +253,21 @@ class CoreOptimizer(Optimizer):
     _runtime: tuple[str, ...]
     _static: tuple[str, ...]
     _hidden_step = False
+    _options: itemgetter  # a group's (runtime, static) option values, as one tuple
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._options = itemgetter(*cls._runtime, *cls._static)
 
     def __init__(self, params, defaults: dict[str, Any]) -> None:
         runtime, flags = self._split(defaults)
         getattr(core_optim, self._factory)(**runtime, **flags)  # PyTorch's argument checks
+        self._plans: dict[int, _Plan] = {}
         super().__init__(params, defaults)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        self._plans = {}
 
     def _split(self, group: dict) -> tuple[dict, dict]:
         """The core factory's arguments from a group: (runtime values, static flags)."""
@@ -149,50 +284,32 @@ class CoreOptimizer(Optimizer):
             with _grad_mode.enable_grad():
                 loss = closure()
         with _grad_mode.no_grad():
-            for group in self.param_groups:
-                self._step_group(group)
+            for index, group in enumerate(self.param_groups):
+                self._step_group(index, group)
         engine.sync()
         return loss
 
-    def _step_group(self, group: dict) -> None:
+    def _step_group(self, index: int, group: dict) -> None:
         params = [p for p in group["params"] if p.grad is not None]
         if not params:
             return
-        runtime, flags = self._split(group)
-        dtype = _scalar_dtype(self._factory, params)
-        hyper = {k: _leaf(v, dtype) for k, v in runtime.items()}
-        states = [self.state[p] if self.state.get(p) else None for p in params]
-        static = dict(factory=self._factory, flags=tuple(flags.items()), hidden_step=self._hidden_step)
-        if None in states and self._starts_from_init(runtime):
-            states = self._initial_states(params, states, hyper, static)
-        new_params, new_states = _step_nodes(params, states, hyper, **static)
-        self._store(params, new_params, new_states)
+        values = self._options(group)
+        plan = self._plans.get(index)
+        gathered = None if plan is None else plan.inputs(self, group, params, values)
+        if gathered is None:
+            plan = self._plans[index] = _Plan(self, group, params, values)
+            gathered = plan.inputs(self, group, params, values)
+        plan.run(*gathered, params, self.state)
 
     def _starts_from_init(self, runtime: dict) -> bool:
         """Whether a fresh parameter's first step equals a step from the core's initial state, which can
-        then be computed beforehand (see :meth:`_initial_states`)."""
+        then be computed beforehand (see :meth:`_initialize`)."""
         return not self._hidden_step
 
-    @staticmethod
-    def _initial_states(params: list[Tensor], states: list, hyper: dict, static: dict) -> list:
-        """Fresh parameters' initial states, computed on their own so that the first step's graph is
-        every later step's (one compilation of the training step)."""
-        fresh = [p for p, s in zip(params, states) if s is None]
-        hyper = jax.tree_util.tree_map(wrap, hyper)
-        inits = iter(_init_op(fresh, hyper, **static))
-        states = [next(inits) if s is None else s for s in states]
+    def _initialize(self, fresh: list[Tensor], hyper: dict, static: dict) -> None:
+        """Gives fresh parameters the core's initial state, computed on its own so that the first step's
+        graph is every later step's (one compilation of the training step)."""
+        states = _init_op(fresh, jax.tree_util.tree_map(wrap, hyper), **static)
         engine.realize([t._node for s in states for t in s.values()])
-        return [{k: s[k] for k in sorted(s, key=_STATE_ORDER.index)} for s in states]
-
-    def _store(self, params: list[Tensor], new_params: list[Node], new_states: list[dict]) -> None:
-        for p, new_p, new_state in zip(params, new_params, new_states):
-            p._write(new_p)
-            if not new_state:
-                continue
-            state = self.state[p]
-            for name in sorted(new_state, key=_STATE_ORDER.index):
-                node, old = new_state[name], state.get(name)
-                if isinstance(old, Tensor) and old._node.shape == node.shape and old._node.dtype == node.dtype:
-                    old._write(node)  # in place, as PyTorch's buffers: held references see it
-                else:
-                    state[name] = wrap(node)
+        for p, s in zip(fresh, states):
+            self.state[p] = {k: s[k] for k in sorted(s, key=_STATE_ORDER.index)}
