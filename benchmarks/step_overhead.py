@@ -2,8 +2,8 @@
 
 ``python benchmarks/step_overhead.py`` times each phase of the seed MLP + Adam step (``zero_grad``, the
 model's forward, the loss, ``backward``, ``step``) and of the seed's manual two-layer loop, in microseconds per
-step (medians of rounds), and splits the sync into the compiled executable's call and the engine's Python
-around it. A step's Python is everything but ``exe``; that is what the facade adds to a ``jax.jit`` step.
+step (medians of rounds; wall time, or with ``--cpu`` this thread's CPU time), and splits the sync into
+the compiled executable's call and the engine's Python around it. A step's Python is everything but ``exe``; that is what the facade adds to a ``jax.jit`` step.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from .workloads._common import inputs
 from .workloads.manual_loop import LR, _data
 
 _exe_time = [0.0]
+_clock = time.perf_counter  # or time.thread_time (--cpu)
 
 
 def _timed_build(build):
@@ -25,9 +26,9 @@ def _timed_build(build):
         exe = build(*args)
 
         def run(*leaves):
-            t = time.perf_counter()
+            t = _clock()
             out = exe(*leaves)
-            _exe_time[0] += time.perf_counter() - t
+            _exe_time[0] += _clock() - t
             return out
         return run
     return timed
@@ -72,9 +73,9 @@ def _run(phases, feeds, steps: int) -> dict[str, float]:
     for _ in range(steps):
         carry = None
         for name, fn in phases:
-            t = time.perf_counter()
+            t = _clock()
             result = fn() if carry is None else fn(carry)
-            totals[name] += time.perf_counter() - t
+            totals[name] += _clock() - t
             carry = result if name in feeds else None
             last = result if result is not None else last
     if last is not None:
@@ -87,7 +88,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--cpu", action="store_true",
+                        help="this thread's CPU time instead of wall time: the Python phases, robust to a "
+                             "loaded machine (the executable's XLA threads are then not counted)")
     args = parser.parse_args()
+    global _clock
+    _clock = time.thread_time if args.cpu else time.perf_counter
     for name, make in (("MLP + Adam", _mlp), ("manual 2-layer loop", _manual)):
         phases, feeds = make()
         _run(phases, feeds, 20)  # warm-up: compile
