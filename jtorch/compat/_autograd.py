@@ -25,12 +25,13 @@ retained: "weakref.WeakSet[Tensor]" = weakref.WeakSet()  # non-leaf tensors that
 
 
 def _vjp(roots: list[Node], cots: list[Node], targets: list[Node], create_graph: bool,
-         cut: dict[int, Node], inner: list[Node]) -> list[Node | None]:
-    """One replay node; the staged backward when the graph has barriers (``None``: no gradient arrived)."""
+         cut: dict[int, Node], inner: list[Node], into: list[Node | None] | None = None) -> list[Node | None]:
+    """One replay node; the staged backward when the graph has barriers (``None``: no gradient arrived).
+    ``into``: see ``vjp_nodes`` (ignored by the staged backward)."""
     if cut:
         return staged_vjp(roots, [_ones(r) if c is None else c for r, c in zip(roots, cots)], targets,
                           create_graph, cut)
-    return vjp_nodes(roots, cots, targets, create_graph, inner=inner)
+    return vjp_nodes(roots, cots, targets, create_graph, inner=inner, into=into)
 
 
 def _ones(node: Node) -> Node:
@@ -122,25 +123,40 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     owners, targets = _targets(leaves, inner, inputs)
     cut = barriers(inner)
     if owners or cut:  # hooks and Functions run even when no leaf is left to receive a gradient
-        grads = _vjp(roots, cots, targets, create_graph, cut, inner)
-        for owner, g in zip(owners, grads):
+        into = None if create_graph or cut else [_into(o, n) for o, n in zip(owners, targets)]
+        grads = _vjp(roots, cots, targets, create_graph, cut, inner, into)
+        for owner, g, acc in zip(owners, grads, into or [None] * len(owners)):
             if g is None:
                 continue
-            if owner._grad is None and not owner._hooks:
+            if acc is not None:  # the replay added it to the .grad
+                owner._grad._write(g)
+            elif owner._grad is None and not owner._hooks:
                 # A gradient no hook saw is ``.grad`` itself, not a detached view: the view would keep
                 # the replay's output live, and the step's executable would return it twice.
                 owner._grad = wrap(g)
             else:
                 with _grad_mode.set_grad_enabled(create_graph):
                     _accumulate(owner, g, create_graph)
+        engine.maybe_sync()
     engine.owe_backward_sync()
     if not retain_graph:
         _free(inner)
 
 
+def _into(owner: Tensor, target: Node) -> Node | None:
+    """The ``.grad`` node the replay can add ``owner``'s gradient to: a leaf's existing gradient that
+    no hook needs to see first."""
+    grad = owner._grad
+    if grad is None or owner._hooks or target.leaf is None:
+        return None
+    acc = grad._node
+    return acc if acc.shape == target.shape else None
+
+
 def _accumulate(owner: Tensor, g: Node, create_graph: bool) -> None:
     """Adds ``g`` into ``owner.grad`` after the owner's hooks (PyTorch's ``AccumulateGrad``), under
-    grad mode ``create_graph``; ``backward`` itself stores a first gradient that has no hooks."""
+    grad mode ``create_graph``, where ``backward`` could not (see ``_into``) or need not (a first
+    gradient without hooks) leave it to the replay."""
     hooks = owner._hooks
     gt = None  # the gradient as a Tensor, made only for hooks or a differentiable sum
     if hooks:
@@ -157,7 +173,6 @@ def _accumulate(owner: Tensor, g: Node, create_graph: bool) -> None:
     else:
         a, b = grad._node, g if gt is None else gt._node
         grad._write(engine.apply(ADD, (a, b), aval=(a.shape, a.dtype) if a.shape == b.shape else None))
-        engine.maybe_sync()
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,

@@ -28,20 +28,22 @@ class Plan:
     """The static part of a replay node: the forward ``program`` (``(op, static, refs)`` per node; a ref
     ``j >= 0`` is input ``j`` of the replay node, ``~k`` the k-th program result), how many inputs are
     ``n_vars`` variables and ``n_consts`` constants (cotangents follow), the ``probes`` (program indices
-    of intermediate targets) with their ``probe_avals``, the ``roots`` refs, and ``ones``: per root,
-    whether its cotangent is implicit (ones, made inside the replay) rather than the next input.
+    of intermediate targets) with their ``probe_avals``, the ``roots`` refs, ``ones``: per root,
+    whether its cotangent is implicit (ones, made inside the replay) rather than the next input, and
+    ``into``: per output, whether it is added to the next input (an existing ``.grad``) after them.
 
     Interned (:func:`_plan`): the same graph traced again at every step gives the same object, so the
     engine's executable key hashes and compares it in O(1) instead of walking the program.
     """
 
-    __slots__ = ("key", "program", "n_vars", "n_consts", "probes", "probe_avals", "roots", "ones", "_hash",
-                 "static")
+    __slots__ = ("key", "program", "n_vars", "n_consts", "probes", "probe_avals", "roots", "ones", "into",
+                 "_hash", "static")
 
     def __init__(self, key: tuple):
         self.key, self._hash = key, hash(key)
         self.static = (("plan", self),)  # the replay node's static argument
-        self.program, self.n_vars, self.n_consts, self.probes, self.probe_avals, self.roots, self.ones = key
+        (self.program, self.n_vars, self.n_consts, self.probes, self.probe_avals, self.roots, self.ones,
+         self.into) = key
 
     def __hash__(self) -> int:
         return self._hash
@@ -90,7 +92,13 @@ def _replay(*inputs, plan: Plan):
     outs, vjp = jax.vjp(forward, tuple(inputs[:plan.n_vars]), zeros)
     cots = tuple(jnp.ones(o.shape, o.dtype) if one else next(given) for o, one in zip(outs, plan.ones))
     grads_v, grads_p = vjp(cots)
-    return tuple(grads_v) + tuple(grads_p)
+    grads = []
+    for g, add in zip((*grads_v, *grads_p), plan.into):
+        if add:  # an existing .grad keeps its dtype, as a separate add (``_staged.ADD``) does
+            acc = next(given)
+            g = acc + g.astype(acc.dtype)
+        grads.append(g)
+    return tuple(grads)
 
 
 REPLAY = Op("replay", _replay)
@@ -131,9 +139,12 @@ _INDEX = [(("index", k),) for k in range(64)]  # SELECT's static per output, bui
 
 
 def vjp_nodes(roots: list[Node], cots: list[Node | None], targets: list[Node], create_graph: bool,
-              stop: Collection[int] = (), inner: list[Node] | None = None) -> list[Node]:
+              stop: Collection[int] = (), inner: list[Node] | None = None,
+              into: list[Node | None] | None = None) -> list[Node]:
     """One replay node giving d(roots . cots)/d(target) for each target node (leaf or intermediate);
-    a ``None`` cotangent is ones; ``inner``: ``collect(roots, stop)``'s nodes where the caller has them."""
+    a ``None`` cotangent is ones; ``inner``: ``collect(roots, stop)``'s nodes where the caller has them;
+    ``into``: per target, ``None`` or a node of the gradient's shape to add it to (a leaf's ``.grad``:
+    the sum is the replay's output, not a separate add node); only for targets the program reads."""
     if inner is None:
         inner, _ = collect(roots, stop)
     at = {n: ~k for k, n in enumerate(inner)}  # the ref of every node the program reads or makes
@@ -165,16 +176,23 @@ def vjp_nodes(roots: list[Node], cots: list[Node | None], targets: list[Node], c
             r = at[n] = n_vars + len(consts)
             consts.append(n)
         root_refs.append(r)
-    plan = _plan(tuple(ops), (tuple(program), n_vars, len(consts), tuple([~at[p] for p in probes]),
-                  tuple([(p.shape, p.dtype) for p in probes]), tuple(root_refs),
-                  tuple([c is None for c in cots])))
     outs = variables + list(probes)
-    node = engine.apply(REPLAY, (*variables, *consts, *[c for c in cots if c is not None]), plan.static,
-                        aval=(tuple([o.shape for o in outs]), tuple([o.dtype for o in outs])))
+    adds: list[Node | None] = [None] * len(outs)
+    for t, acc in zip(targets, into or ()):
+        if acc is not None:
+            adds[at[t]] = acc
+    plan = _plan(tuple(ops), (tuple(program), n_vars, len(consts), tuple([~at[p] for p in probes]),
+                              tuple([(p.shape, p.dtype) for p in probes]), tuple(root_refs),
+                              tuple([c is None for c in cots]), tuple([a is not None for a in adds])))
+    node = engine.apply(REPLAY, (*variables, *consts, *[c for c in cots if c is not None],
+                                 *[a for a in adds if a is not None]), plan.static,
+                        aval=(tuple([o.shape for o in outs]),
+                              tuple([o.dtype if a is None else a.dtype for o, a in zip(outs, adds)])))
     node.requires_grad = needs = create_graph and _grad_mode._State.enabled
     grads = []
     for k, t in enumerate(outs):
-        g = engine.apply(SELECT, (node,), _INDEX[k] if k < 64 else (("index", k),), aval=(t.shape, t.dtype))
+        dtype = t.dtype if adds[k] is None else adds[k].dtype
+        g = engine.apply(SELECT, (node,), _INDEX[k] if k < 64 else (("index", k),), aval=(t.shape, dtype))
         g.requires_grad = needs
         grads.append(g)
     if probes:

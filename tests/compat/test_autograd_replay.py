@@ -69,3 +69,25 @@ def test_same_graph_reuses_one_plan_and_one_executable():
         compilations.append(engine.stats()["compilations"])
     assert isinstance(plans[0], _replay.Plan) and plans[0] is plans[1] is plans[2]
     assert compilations[1] == compilations[2]  # step 0 also computed the leaf
+
+
+def test_manual_loop_accumulates_inside_the_replay():
+    """``w.grad`` existing and hook-free: the replay adds into it (its node selects a replay output),
+    and values over steps with ``.grad.data.zero_()`` and double backward match PyTorch."""
+    xs = np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3)
+    results = {}
+    for lib in (torch, real):
+        w = lib.tensor(X, requires_grad=True)
+        out = []
+        for step in range(3):
+            for _ in range(2):  # two backwards per step: the second adds into the first's gradient
+                (lib.tensor(xs) @ w).tanh().pow(2).sum().backward()
+            if lib is torch:
+                assert w.grad._node.op is engine.SELECT and w.grad._node.inputs[0].op is _replay.REPLAY
+            out.append(np.array(w.grad.tolist()))  # (numpy() would share memory: a sync per write)
+            with lib.no_grad():
+                w -= 0.1 * w.grad
+            w.grad.data.zero_()
+        results[lib] = out
+    for got, want in zip(results[torch], results[real]):
+        np.testing.assert_allclose(got, want, rtol=1e-5)
