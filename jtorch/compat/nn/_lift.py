@@ -179,7 +179,7 @@ _KEYED_TYPES = frozenset({int, float, bool, str, complex, type(None), _dtype.dty
 def _call_key(args: tuple, kwargs: dict, dtypes: bool) -> tuple[tuple | None, list]:
     """A key of the call's structure and its non-Tensor values (with their types: ``1``, ``1.0`` and ``True``
     differ), and its Tensors in call order; ``None`` where a value is not a plain scalar or string (a list, an
-    array, a ``generator``). ``dtypes``: the key includes the Tensors' dtypes (a grad name may read them)."""
+    array, a ``generator=``). ``dtypes``: the key includes the Tensors' dtypes (a grad name may read them)."""
     key, tensors = [], []
     for value in (*args, *kwargs.values()) if kwargs else args:
         kind = type(value)
@@ -187,12 +187,10 @@ def _call_key(args: tuple, kwargs: dict, dtypes: bool) -> tuple[tuple | None, li
             key.append((kind, value))
         elif isinstance(value, Tensor):
             tensors.append(value)
-            key.append(value.dtype if dtypes else Tensor)
+            key.append(value._node.dtype if dtypes else Tensor)
         else:
             return None, tensors
     if kwargs:
-        if "generator" in kwargs:
-            return None, tensors
         key.append(tuple(kwargs))
     return tuple(key), tensors
 
