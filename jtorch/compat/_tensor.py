@@ -109,6 +109,18 @@ class Tensor:
                 return
         base._write(_write_back(base._node, self._view, node))
 
+    def _write_new(self, node: Node) -> None:
+        """:meth:`_write` of a pending node built for this write alone, for a root or its ``.data`` view: a
+        leaf root takes it as its leaf node itself (`w -= lr * g` under no_grad, `w.data -= ...`)."""
+        root = self if self._base is None else self._base
+        if root._node_.leaf is None or root._host is not None:
+            self._write(node)
+            return
+        node.requires_grad = True
+        node.leaf = weakref.ref(root)
+        root._node_ = node
+        root._version += 1
+
     def _share_host(self, array: np.ndarray) -> None:
         """Makes ``array`` this tensor's value and keeps it in step (``from_numpy`` / ``numpy()``).
 

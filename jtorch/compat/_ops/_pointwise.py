@@ -10,8 +10,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from .. import _dtype
-from .._tensor import Tensor, call, call_nodes
+from .. import _dtype, _grad_mode, engine
+from .._tensor import DETACHED, Tensor, call, call_nodes
 from ..engine import Op
 from ._convert import SCALARS, as_node, astype, cast, promote, py_scalar
 from ._registry import register
@@ -73,6 +73,37 @@ def _binary(op: Op, name: str, a, b, compute: np.dtype, out=None) -> Tensor:
 _dtype_static: dict = {}  # the ``(("dtype", compute),)`` static argument of each compute dtype, built once
 
 
+def _arith_inplace(op: Op):
+    """The fast path of ``op``'s in-place variants (``w.data -= lr * w.grad.data``, ``w -= lr * w.grad`` under
+    ``no_grad``): on a floating root or its ``.data`` view, with an operand of its shape and dtype or a real
+    Python scalar (so the result keeps the dtype), and no grad to record (so none of PyTorch's in-place
+    checks applies), the op's node is written directly, with no result tensor in between."""
+    def fast(self: Tensor, other):
+        if self._base is not None and self._view is not DETACHED:
+            return None
+        node = self._node
+        dt = node.dtype
+        grad = _grad_mode._State.enabled
+        if not _FLOATING.get(dt) or grad and node.requires_grad:
+            return None
+        if isinstance(other, Tensor):
+            arg = other._node
+            if arg.dtype != dt or arg.shape != node.shape or grad and arg.requires_grad:
+                return None
+        elif type(other) is float or type(other) is int:
+            arg = engine.scalar(other, dt)
+        else:
+            return None
+        static = _dtype_static.get(dt)
+        if static is None:
+            static = _dtype_static[dt] = (("dtype", dt),)
+        self._write_new(engine.apply(op, (node, arg), static, False, (node.shape, dt)))
+        engine.maybe_sync()
+        return self
+
+    return fast
+
+
 def _into(result: Tensor, out: Tensor | None) -> Tensor:
     """Implements ``out=``: writes ``result`` (cast to ``out``'s dtype) into ``out`` and returns it."""
     if out is None:
@@ -127,7 +158,8 @@ def _no_bool_kernel(kernel: str, input, other):
     return NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
-@register("add", inplace=True, dunders=("__add__",), rdunders=("__radd__",), idunders=("__iadd__",))
+@register("add", inplace=True, dunders=("__add__",), rdunders=("__radd__",), idunders=("__iadd__",),
+          fast_inplace=_arith_inplace(_ADD))
 def add(input, other, *, alpha=1, out=None) -> Tensor:
     """``input + alpha * other`` with PyTorch's promotion."""
     if alpha != 1:
@@ -136,7 +168,7 @@ def add(input, other, *, alpha=1, out=None) -> Tensor:
 
 
 @register("sub", inplace=True, dunders=("__sub__",), rdunders=("__rsub__",), idunders=("__isub__",),
-          aliases=("subtract",))
+          aliases=("subtract",), fast_inplace=_arith_inplace(_SUB))
 def sub(input, other, *, alpha=1, out=None) -> Tensor:
     if _is_bool(input) or _is_bool(other):
         _bool_sub_error(_is_bool(input) and _is_bool(other))
@@ -158,13 +190,13 @@ def _bool_sub_error(both: bool):
 
 
 @register("mul", inplace=True, dunders=("__mul__",), rdunders=("__rmul__",), idunders=("__imul__",),
-          aliases=("multiply",))
+          aliases=("multiply",), fast_inplace=_arith_inplace(_MUL))
 def mul(input, other, *, out=None) -> Tensor:
     return _binary(_MUL, "mul", input, other, promote(input, other), out)
 
 
 @register("div", inplace=True, dunders=("__truediv__",), rdunders=("__rtruediv__",), idunders=("__itruediv__",),
-          aliases=("divide", "true_divide"))
+          aliases=("divide", "true_divide"), fast_inplace=_arith_inplace(_DIV))
 def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     """True division (ints give the default float dtype), or ``rounding_mode='trunc'|'floor'``."""
     dt = promote(input, other)

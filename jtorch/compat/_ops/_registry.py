@@ -30,6 +30,8 @@ class Entry:
     rdunders: tuple[str, ...] = ()   # Tensor.__rx__(self, other) = impl(other, self)
     idunders: tuple[str, ...] = ()   # Tensor.__ix__ = in-place variant
     aliases: tuple[str, ...] = ()
+    # in-place variants try it first with `(self, other)`: it returns self when it did the write, else None
+    fast_inplace: Callable | None = None
 
 
 REGISTRY: dict[str, Entry] = {}
@@ -90,20 +92,22 @@ def install(namespace: dict, tensor_cls: type = Tensor) -> None:
             if entry.method:
                 setattr(tensor_cls, name, impl if entry.method is True else entry.method)
             if entry.inplace:
-                setattr(tensor_cls, name + "_", _make_inplace(impl, name))
+                setattr(tensor_cls, name + "_", _make_inplace(impl, name, entry.fast_inplace))
         for d in entry.dunders:
             setattr(tensor_cls, d, impl)
         for d in entry.rdunders:
             setattr(tensor_cls, d, _reflected(impl))
         for d in entry.idunders:
-            setattr(tensor_cls, d, _make_inplace(impl, entry.name))
+            setattr(tensor_cls, d, _make_inplace(impl, entry.name, entry.fast_inplace))
 
 
-def _make_inplace(impl: Callable, name: str) -> Callable:
+def _make_inplace(impl: Callable, name: str, fast: Callable | None = None) -> Callable:
     name += "_"
 
     @functools.wraps(impl)
     def method(self, *args, **kwargs):
+        if fast is not None and len(args) == 1 and not kwargs and fast(self, args[0]) is not None:
+            return self
         return inplace(self, impl(self, *args, **kwargs), name)
 
     method.__name__ = name
