@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import _dtype, _grad_mode, engine
 from .._random import as_key, default_generator
-from .._tensor import Tensor, call, wrap
+from .._tensor import Tensor, _is_float, call, wrap  # _is_float: cached per dtype
 from ..engine import SELECT, Op
 
 __all__ = ["bind", "binder", "lift", "run_encoded"]
@@ -214,9 +214,6 @@ _SINGLE = jax.tree_util.tree_structure(0)  # the treedef of a single array
 def _select(t: Tensor, i: int) -> Tensor:
     node = t._node
     out = engine.apply(SELECT, (node,), (("index", i),), aval=(node.shape[i], node.dtype[i]))
-    out.requires_grad = node.requires_grad and _is_float(node.dtype[i]) and _grad_mode._State.enabled
+    out.requires_grad = node.requires_grad and _grad_mode._State.enabled and _is_float(node.dtype[i])
     return wrap(out)
 
-
-def _is_float(dt) -> bool:
-    return np.issubdtype(dt, np.inexact) or dt.name == "bfloat16"

@@ -20,7 +20,7 @@ import jax
 from ... import _grad_mode, engine
 from ..._random import as_key, default_generator
 from ..._tensor import Tensor, call, wrap
-from .._lift import _unflatten, lift, run_encoded
+from .._lift import _select, _unflatten, lift, run_encoded
 from ..parameter import Parameter
 from .module import Module
 
@@ -217,14 +217,21 @@ class CoreLayer(Module):
         return self._output(out, treedef, state)
 
     def _output(self, out: Tensor, treedef, state: list) -> Any:
-        """``y`` of the op's output ``(y, new_state)``; the new state goes into the buffers in training."""
-        y, new_state = _unflatten(out, treedef)
+        """``y`` of the op's output ``(y, new_state)``; in training the new state goes into the buffers, taken
+        under ``no_grad`` (no detach node per buffer); out of training it is not taken at all."""
+        if treedef.num_leaves == 1:  # no state: ``out`` is y's one array
+            return _unflatten(out, treedef)[0]
+        y_def, state_def = treedef.children()
+        n_y = y_def.num_leaves
+        y = jax.tree_util.tree_unflatten(y_def, [_select(out, i) for i in range(n_y)])
         if self.training and state:
             with _grad_mode.no_grad():
+                new_state = jax.tree_util.tree_unflatten(
+                    state_def, [_select(out, i) for i in range(n_y, treedef.num_leaves)])
                 for name, value in new_state.items():
                     buf = self._buffers.get(name)
                     if isinstance(buf, Tensor):
-                        buf._write(value.detach()._node)
+                        buf._write(value._node)
         return y
 
     def reset_parameters(self) -> None:
