@@ -10,8 +10,8 @@ import torch as real
 import jtorch.compat as torch
 
 
-def _record(out: list, t, name: bool = True) -> None:
-    out.append((t.detach().numpy().copy(), type(t.grad_fn).__name__ if name and t.grad_fn is not None else None))
+def _record(out: list, t) -> None:
+    out.append((t.detach().numpy().copy(), type(t.grad_fn).__name__ if t.grad_fn is not None else None))
 
 
 def _linear_edits(lib):
@@ -24,9 +24,11 @@ def _linear_edits(lib):
         _record(out, lin(x))
     lin.weight = lib.nn.Parameter(lib.ones(2, 3))  # a replaced parameter
     _record(out, lin(x))
-    lin.bias = None  # a parameter removed; Linear's grad_fn is AddmmBackward0 whatever the call (PyTorch's
-    _record(out, lin(x), name=False)  # MmBackward0 without bias, ViewBackward0 for other ranks: not matched)
-    _record(out, lin(x[0]), name=False)  # unbatched
+    _record(out, lin(x.reshape(1, 2, 3)))  # other ranks: other grad_fn names
+    _record(out, lin(x[0]))
+    lin.bias = None  # a parameter removed
+    for input in (x, x[0], x.reshape(1, 2, 3)):
+        _record(out, lin(input))
     with lib.no_grad():
         _record(out, lin(x))
     return out
@@ -81,6 +83,9 @@ def _functional_calls(lib):
         _record(out, F.mse_loss(x, lib.ones(2, 3), **kwargs))
     _record(out, F.mse_loss(target=lib.ones(2, 3), input=x))  # keywords out of signature order
     _record(out, F.mse_loss(target=lib.ones(2, 3), input=x * 2))
+    w, b = lib.tensor([[0.5, -1.0, 2.0]], requires_grad=True), lib.tensor([0.25])
+    for input, bias in ((x, b), (x, None), (x[0], b), (x[0], None), (x.reshape(1, 2, 3), None), (x, b)):
+        _record(out, F.linear(input, w, bias))
     for training in (True, False):
         out.append((np.array(F.dropout(x, 0.5, training=training) is x), None))
     for target in (lib.tensor([0, 2]), lib.tensor([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]]), lib.tensor([1, 1])):

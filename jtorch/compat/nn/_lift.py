@@ -176,10 +176,10 @@ def run_encoded(op: Op, tensors: list, static: tuple, differentiable: bool = Tru
 _KEYED_TYPES = frozenset({int, float, bool, str, complex, type(None), _dtype.dtype})
 
 
-def _call_key(args: tuple, kwargs: dict, dtypes: bool) -> tuple[tuple | None, list]:
+def _call_key(args: tuple, kwargs: dict, detail: bool) -> tuple[tuple | None, list]:
     """A key of the call's structure and its non-Tensor values (with their types: ``1``, ``1.0`` and ``True``
     differ), and its Tensors in call order; ``None`` where a value is not a plain scalar or string (a list, an
-    array, a ``generator=``). ``dtypes``: the key includes the Tensors' dtypes (a grad name may read them)."""
+    array, a ``generator=``). ``detail``: the key has the Tensors' dtypes and ranks (a grad name reads them)."""
     key, tensors = [], []
     for value in (*args, *kwargs.values()) if kwargs else args:
         kind = type(value)
@@ -187,7 +187,11 @@ def _call_key(args: tuple, kwargs: dict, dtypes: bool) -> tuple[tuple | None, li
             key.append((kind, value))
         elif isinstance(value, Tensor):
             tensors.append(value)
-            key.append(value._node.dtype if dtypes else Tensor)
+            if detail:
+                node = value._node
+                key.append((node.dtype, len(node.shape)))
+            else:
+                key.append(Tensor)
         else:
             return None, tensors
     if kwargs:

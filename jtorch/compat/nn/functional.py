@@ -18,7 +18,7 @@ from ._lift import bind, binder, lift
 
 # PyTorch's grad_fn names where they differ from the op name (tutorials print them).
 _GRAD_NAMES = {
-    "relu": "ReluBackward0", "linear": "AddmmBackward0", "conv1d": "ConvolutionBackward0",
+    "relu": "ReluBackward0", "conv1d": "ConvolutionBackward0",
     "conv2d": "ConvolutionBackward0", "conv3d": "ConvolutionBackward0",
     "conv_transpose1d": "ConvolutionBackward0", "conv_transpose2d": "ConvolutionBackward0",
     "conv_transpose3d": "ConvolutionBackward0",
@@ -67,8 +67,20 @@ def _cross_entropy_grad_name(arguments: dict) -> str:
     return "AddBackward0" if arguments.get("label_smoothing") else "NllLossBackward0"
 
 
+def _linear_grad_name(rank: int, bias: bool) -> str:
+    """PyTorch's ``linear`` grad_fn: addmm/mm on a matrix input; other ranks end in a view of the 2-D product."""
+    if rank == 2:
+        return "AddmmBackward0" if bias else "MmBackward0"
+    return "ViewBackward0" if bias else "SqueezeBackward4" if rank == 1 else "UnsafeViewBackward0"
+
+
+def _linear_call_grad_name(arguments: dict) -> str:
+    input = arguments.get("input")
+    return _linear_grad_name(input.dim() if isinstance(input, Tensor) else 2, arguments.get("bias") is not None)
+
+
 _GRAD_NAMES.update({k: _composite_grad_name(*v) for k, v in _COMPOSITE_LOSSES.items()},
-                   cross_entropy=_cross_entropy_grad_name)
+                   cross_entropy=_cross_entropy_grad_name, linear=_linear_call_grad_name)
 _RANDOM = {"dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"}
 _NOT_DIFFERENTIABLE = {"one_hot"}
 _ADAPTED = {"batch_norm", "instance_norm"}

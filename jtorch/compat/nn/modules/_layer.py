@@ -13,7 +13,7 @@ import copy
 import dataclasses
 import functools
 import operator
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 import jax
 
@@ -28,7 +28,8 @@ __all__ = ["CoreLayer"]
 
 _SKIP_FIELDS = {"device", "dtype"}
 _shapes: dict[Any, tuple] = {}
-#: (layer class, spec, training, number of inputs, parameter and buffer names, key probability) ->
+#: (layer class, spec, training, number of inputs, parameter and buffer names, key probability, the inputs'
+#: ranks where the grad name is a function: it may read them and the parameter names only) ->
 #: (op, static, treedef or None for a lone output, whether it takes a key) of the lifted call: a steady-state
 #: forward collects its Tensors and reuses the encoding of everything else.
 _calls: dict[tuple, tuple] = {}
@@ -107,7 +108,7 @@ class CoreLayer(Module):
     attribute the module shows, and reads when unpickling a PyTorch model).
     """
     _core: ClassVar[type]
-    _grad_name: ClassVar[str | None] = None
+    _grad_name: ClassVar[str | Callable[[dict], str] | None] = None
     _optional: ClassVar[tuple[str, ...]] = ()
     _optional_buffers: ClassVar[tuple[str, ...]] = ()
     _random: ClassVar[bool] = False
@@ -196,7 +197,8 @@ class CoreLayer(Module):
         key = None
         if not kwargs and _all_tensors(inputs):
             key = (type(self), spec, training, len(inputs), p_names, s_names,
-                   getattr(self, self._key_prob) if self._random else None)
+                   getattr(self, self._key_prob) if self._random else None,
+                   tuple([x.dim() for x in inputs]) if callable(self._grad_name) else None)
             hit = _calls.get(key)
             if hit is not None:
                 op, static, treedef, keyed = hit

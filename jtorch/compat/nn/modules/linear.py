@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import jtorch.nn as _core
 
+from ..functional import _linear_grad_name
 from ._layer import CoreLayer
 
 __all__ = ["Bilinear", "Identity", "Linear"]
@@ -19,7 +20,8 @@ class Identity(CoreLayer):
 class Linear(CoreLayer):
     """``y = x W^T + b``. Args: in_features, out_features, bias=True, device=None, dtype=None."""
     _core = _core.Linear
-    _grad_name = "AddmmBackward0"
+    _grad_name = staticmethod(lambda arguments: _linear_grad_name(arguments["inputs"][0].dim(),
+                                                                  "bias" in arguments["params"]))
     _optional = ("bias",)
 
     def extra_repr(self) -> str:
