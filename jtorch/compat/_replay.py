@@ -176,7 +176,7 @@ def vjp_nodes(roots: list[Node], cots: list[Node | None], targets: list[Node], c
             r = at[n] = n_vars + len(consts)
             consts.append(n)
         root_refs.append(r)
-    outs = variables + list(probes)
+    outs = variables + list(probes) if probes else variables
     adds: list[Node | None] = [None] * len(outs)
     for t, acc in zip(targets, into or ()):
         if acc is not None:
@@ -184,17 +184,13 @@ def vjp_nodes(roots: list[Node], cots: list[Node | None], targets: list[Node], c
     plan = _plan(tuple(ops), (tuple(program), n_vars, len(consts), tuple([~at[p] for p in probes]),
                               tuple([(p.shape, p.dtype) for p in probes]), tuple(root_refs),
                               tuple([c is None for c in cots]), tuple([a is not None for a in adds])))
+    avals = [(o.shape, o.dtype if a is None else a.dtype) for o, a in zip(outs, adds)]
+    needs = create_graph and _grad_mode._State.enabled
     node = engine.apply(REPLAY, (*variables, *consts, *[c for c in cots if c is not None],
-                                 *[a for a in adds if a is not None]), plan.static,
-                        aval=(tuple([o.shape for o in outs]),
-                              tuple([o.dtype if a is None else a.dtype for o, a in zip(outs, adds)])))
-    node.requires_grad = needs = create_graph and _grad_mode._State.enabled
-    grads = []
-    for k, t in enumerate(outs):
-        dtype = t.dtype if adds[k] is None else adds[k].dtype
-        g = engine.apply(SELECT, (node,), _INDEX[k] if k < 64 else (("index", k),), aval=(t.shape, dtype))
-        g.requires_grad = needs
-        grads.append(g)
+                                 *[a for a in adds if a is not None]), plan.static, needs,
+                        (tuple([s for s, _ in avals]), tuple([d for _, d in avals])))
+    grads = [engine.apply(SELECT, (node,), _INDEX[k] if k < 64 else (("index", k),), needs, aval)
+             for k, aval in enumerate(avals)]
     if probes:
         at.update({p: n_vars + j for j, p in enumerate(probes)})
     return [grads[at[t]] for t in targets]
