@@ -72,13 +72,18 @@ _out_names: dict[tuple, tuple] = {}  # the step op's static arguments -> each pa
 
 def _run_step(*arrays, layout, factory, flags, hidden_step):
     """The step op: ``arrays`` are the params, grads, states (``layout[0]``: each parameter's state names,
-    None before its first step) and hyper-parameters (``layout[1]``: (name, tuple length or None)); returns
+    None before its first step) and hyper-parameters (``layout[1]``, see :func:`_hyper_leaves`); returns
     the new params, then each parameter's new state in PyTorch's order."""
     names, hyper_layout = layout
     n = len(names)
     rest = iter(arrays[2 * n:])
     states = [None if keys is None else {k: next(rest) for k in keys} for keys in names]
-    hyper = {k: next(rest) if size is None else tuple(next(rest) for _ in range(size)) for k, size in hyper_layout}
+    numbers, *tensors = rest
+
+    def value(spec):
+        return tuple(map(value, spec)) if type(spec) is tuple else numbers[spec] if spec >= 0 else tensors[~spec]
+
+    hyper = {k: value(spec) for k, spec in hyper_layout}
     new_params, new_states = _group_step(arrays[:n], arrays[n:2 * n], states, hyper, factory=factory,
                                          flags=flags, hidden_step=hidden_step)
     out_names = _out_names[(layout, factory, flags, hidden_step)] = tuple(
@@ -92,17 +97,55 @@ def _run_step(*arrays, layout, factory, flags, hidden_step):
 _STEP = engine.Op("optimizer_step", _run_step)
 
 
-def _leaf(value, dtype, new: bool = False) -> Node | tuple:
-    """A hyper-parameter as a runtime leaf of the group's scalar dtype (one dtype whatever the Python type).
-
-    A ``new`` value (one that changed since the last step: a scheduler's lr) is a NumPy leaf, copied to the
-    device by the executable's call (about 1 us), not by a ``device_put`` of its own (``engine.scalar``:
-    30 us, and 140 us of CPU time inside a training loop, measured on MLP + Adam + ExponentialLR)."""
+def _leaf(value, dtype) -> Node | tuple:
+    """A hyper-parameter as a runtime leaf of the group's scalar dtype (one dtype whatever the Python type)."""
     if isinstance(value, Tensor):
         return value._node
     if isinstance(value, (tuple, list)):
-        return tuple(_leaf(v, dtype, new) for v in value)
-    return engine.constant(np.asarray(value, dtype)) if new else engine.scalar(value, dtype)
+        return tuple(_leaf(v, dtype) for v in value)
+    return engine.scalar(value, dtype)
+
+
+def _hyper_leaves(runtime: dict, dtype, new: bool = False) -> tuple[list[Node], tuple]:
+    """The step's hyper-parameter leaves and their layout: ``(name, spec)``, a spec being an index into one
+    vector of the group's scalar dtype holding every Python number, ``~j`` for the j-th Tensor's node, or a
+    tuple of specs. Each leaf costs the sync and the executable's call CPU time (MLP + Adam: 8 extra scalar
+    leaves about 26 us per step), so Adam's 5 numbers are one leaf."""
+    numbers, tensors = [], []
+
+    def spec(v):
+        if isinstance(v, (tuple, list)):
+            return tuple(map(spec, v))
+        if isinstance(v, Tensor):
+            tensors.append(v._node)
+            return ~(len(tensors) - 1)
+        numbers.append(v)
+        return len(numbers) - 1
+
+    layout = tuple([(k, spec(v)) for k, v in runtime.items()])
+    return [_vector(numbers, dtype, new), *tensors], layout
+
+
+_vectors: dict[tuple, Any] = {}  # (dtype, numbers) -> device array, as engine.scalar's cache
+
+
+def _vector(numbers: list, dtype, new: bool) -> Node:
+    """``numbers`` as a leaf. ``new`` ones (changed since the last step: a scheduler's lr) are a NumPy leaf,
+    copied to the device by the executable's call (about 1 us), not by a ``device_put`` of their own (30 us,
+    and 140 us of CPU time inside a training loop: MLP + Adam + ExponentialLR); the others are cached."""
+    host = np.asarray(numbers, dtype)
+    if new:
+        return engine.constant(host)
+    key = (dtype, *[(v, type(v), str(v)) for v in numbers])  # str: -0.0 == 0.0, but not for 1 / x
+    try:
+        array = _vectors.get(key)
+    except TypeError:  # an unhashable value (a 0-d array as a hyper-parameter)
+        return engine.constant(host)
+    if array is None:
+        if len(_vectors) >= 256:
+            _vectors.clear()
+        array = _vectors[key] = jax.device_put(host)
+    return engine.constant(array)
 
 
 #: Factories whose PyTorch rule computes per-step scalars in Python floats that float32 cannot match
@@ -126,44 +169,33 @@ class _Plan:
     hyper-parameter leaves (runtime values: no recompile).
     """
 
-    __slots__ = ("group", "params", "values", "runtime", "flags", "dtype", "hyper", "volatile", "keys",
-                 "names", "static", "shapes", "dtypes", "aval", "selects", "writes")
+    __slots__ = ("group", "params", "values", "runtime", "flags", "dtype", "hyper", "hyper_layout", "volatile",
+                 "keys", "names", "static", "shapes", "dtypes", "aval", "selects", "writes")
 
     def __init__(self, opt: CoreOptimizer, group: dict, params: list[Tensor], values: tuple) -> None:
         self.group, self.params, self.values = group, params, values
         self.runtime, self.flags = opt._split(group)
         self.dtype = _scalar_dtype(opt._factory, params)
-        self._set_hyper(self.runtime, self._leaves(self.runtime))
+        self.volatile = not all(map(_immutable, self.runtime.values()))
+        self.hyper, self.hyper_layout = _hyper_leaves(self.runtime, self.dtype)
         static = (("factory", opt._factory), ("flags", tuple(self.flags.items())),
                   ("hidden_step", opt._hidden_step))
         fresh = [p for p in params if not opt.state.get(p)]
         if fresh and opt._starts_from_init(self.runtime):
-            opt._initialize(fresh, self.hyper, dict(static))
+            opt._initialize(fresh, {k: _leaf(v, self.dtype) for k, v in self.runtime.items()}, dict(static))
         self.keys = tuple([tuple(opt.state[p]) if opt.state.get(p) else None for p in params])
         self.names = tuple([None if keys is None else tuple(sorted(keys)) for keys in self.keys])
-        self.static = (("layout", (self.names, _hyper_layout(self.hyper))), *static)
+        self.static = (("layout", (self.names, self.hyper_layout)), *static)
         self.shapes = self.dtypes = self.aval = None
-
-    def _leaves(self, runtime: dict, old: dict | None = None) -> dict:
-        """Hyper-parameter leaves of ``runtime``'s values, reusing those of values identical to ``old``'s."""
-        if old is None:
-            return {k: _leaf(v, self.dtype) for k, v in runtime.items()}
-        return {k: self.hyper[k] if v is old[k] else _leaf(v, self.dtype, new=True) for k, v in runtime.items()}
-
-    def _set_hyper(self, runtime: dict, hyper: dict) -> None:
-        self.runtime, self.hyper = runtime, hyper
-        self.volatile = not all(map(_immutable, runtime.values()))
 
     def _retune(self, opt: CoreOptimizer, values: tuple) -> bool:
         """Takes new option values; False if they change the compiled step (a flag, a tuple's length)."""
         runtime, flags = opt._split(self.group)
-        if flags != self.flags:
+        hyper, layout = _hyper_leaves(runtime, self.dtype, new=True)
+        if flags != self.flags or layout != self.hyper_layout:
             return False
-        hyper = self._leaves(runtime, self.runtime)
-        if _hyper_layout(hyper) != _hyper_layout(self.hyper):
-            return False
-        self._set_hyper(runtime, hyper)
-        self.values = values
+        self.runtime, self.values, self.hyper = runtime, values, hyper
+        self.volatile = not all(map(_immutable, runtime.values()))
         return True
 
     def inputs(self, opt: CoreOptimizer, group: dict, params: list[Tensor],
@@ -185,15 +217,10 @@ class _Plan:
         nodes += [p.grad._node for p in params]
         nodes += [t._node for t in held]
         if self.volatile:  # a Tensor (or list) option can change in place, keeping its identity
-            hyper = self._leaves(self.runtime)
-            if _hyper_layout(hyper) != _hyper_layout(self.hyper):
+            self.hyper, layout = _hyper_leaves(self.runtime, self.dtype)
+            if layout != self.hyper_layout:
                 return None
-            self.hyper = hyper
-        for v in self.hyper.values():
-            if type(v) is tuple:
-                nodes += v
-            else:
-                nodes.append(v)
+        nodes += self.hyper
         shapes, dtypes = [n.shape for n in nodes], [n.dtype for n in nodes]
         if self.shapes is None:
             self.shapes, self.dtypes = shapes, dtypes
@@ -234,11 +261,6 @@ class _Plan:
 def _immutable(value) -> bool:
     """Whether an option value is a Python number or a tuple of them: its identity fixes its value."""
     return isinstance(value, (int, float, complex)) or type(value) is tuple and all(map(_immutable, value))
-
-
-def _hyper_layout(hyper: dict) -> tuple:
-    """The static shape of a group's hyper-parameter leaves: (name, tuple length or None) each."""
-    return tuple([(k, len(v) if type(v) is tuple else None) for k, v in hyper.items()])
 
 
 class CoreOptimizer(Optimizer):
