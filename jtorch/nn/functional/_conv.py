@@ -1,16 +1,12 @@
 """Convolutions (``conv1d``-``conv3d``) and transposed convolutions, one N-d implementation each.
 
 The public layout is PyTorch's: activations ``(N, C, *spatial)``, weights ``(C_out, C_in / groups, *k)``
-(transposed: ``(C_in, C_out / groups, *k)``). How the convolution is lowered is chosen per backend: XLA:CPU
-runs ``conv_general_dilated`` in NCHW ~3x slower forward and its weight gradient several times slower than
-the same product as channels-last patches times a matrix (see ``benchmarks/conv_lowering.py``), so on CPU
-small contractions are a patches matmul and large ones a channels-last convolution, whose weight tangent
-is a patches matmul when the conv has many output positions. GPU/TPU keep NCHW ``conv_general_dilated``,
-which is native there.
+(transposed: ``(C_in, C_out / groups, *k)``). How the convolution is lowered is chosen per backend, by
+measurement (``benchmarks/conv_lowering.py``): on XLA:CPU small contractions are a patches matmul and
+larger ones a channels-last ``conv_general_dilated``; GPU/TPU keep NCHW, which is native there.
 """
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 from typing import Sequence
@@ -66,12 +62,12 @@ def window_taps(x: jax.Array, axis: int, kernel, stride, dilation) -> list[jax.A
 
 
 # --- lowering -------------------------------------------------------------------------------------------
-# Measured on 2-core XLA:CPU (benchmarks/conv_lowering.py): a patches matmul wins while the contraction
-# C_in/groups * prod(k) is small (first layers), a channels-last conv above it. Its weight gradient (a
-# contraction over the N * prod(out) output positions) is faster as a patches matmul only for many positions: the seed CNN's 64->128 conv (50176
-# positions) trains 1.5x faster with it, LeNet's 6->16 (6400) and a 32->64 at 16x16 (16384) ~1.4x slower.
+# Measured on 2-core XLA:CPU with XLA's own convolution (jtorch's default, see jtorch._xla_flags;
+# benchmarks/conv_lowering.py): a patches matmul wins while the contraction C_in/groups * prod(k) is small
+# (first layers: the seed CNN's 3->64 forward+backward 12.3 vs 16.7 ms CPU), a channels-last conv above it,
+# with autodiff's weight gradient (the seed CNN's 64->128 forward+backward 133 ms, 275 with a patches
+# weight gradient, PyTorch 152).
 _PATCHES_MAX_CONTRACTION = 64
-_PATCHES_DW_MIN_POSITIONS = 32768
 
 
 def _lax_conv(x, w, spec, channels_last: bool):
@@ -105,24 +101,6 @@ def _patches_conv(x, w, spec):
     return jnp.moveaxis(y.reshape(y.shape[:x.ndim - 1] + (c_out,)), -1, 1)
 
 
-@functools.partial(jax.custom_jvp, nondiff_argnums=(2,))
-def _cpu_conv(x, w, spec):
-    return _lax_conv(x, w, spec, channels_last=True)
-
-
-# Same values as autodiff of the conv; only the weight tangent is lowered differently: its transpose (the
-# weight gradient) is then a patches^T @ cotangent matmul instead of XLA:CPU's slow batch-contracting conv.
-def _cpu_conv_jvp(spec, primals, tangents):
-    (x, w), (dx, dw) = primals, tangents
-    parts = [] if type(dx) is jax.custom_derivatives.SymbolicZero else [_lax_conv(dx, w, spec, True)]
-    if type(dw) is not jax.custom_derivatives.SymbolicZero:
-        parts.append(_patches_conv(x, dw, spec))
-    return _cpu_conv(x, w, spec), sum(parts[1:], parts[0])  # JAX calls this only with a non-zero tangent
-
-
-_cpu_conv.defjvp(_cpu_conv_jvp, symbolic_zeros=True)
-
-
 def conv_lowered(x, w, *, stride, padding, lhs_dilation, rhs_dilation, groups) -> jax.Array:
     """``lax.conv_general_dilated`` on NCHW/OIHW arrays, lowered the fastest measured way for the backend."""
     spec = (tuple(stride), tuple(padding), tuple(lhs_dilation), tuple(rhs_dilation), groups)
@@ -130,16 +108,7 @@ def conv_lowered(x, w, *, stride, padding, lhs_dilation, rhs_dilation, groups) -
         return _lax_conv(x, w, spec, channels_last=False)
     if w.shape[1] * math.prod(w.shape[2:]) <= _PATCHES_MAX_CONTRACTION:
         return _patches_conv(x, w, spec)
-    if x.shape[0] * math.prod(_out_sizes(x.shape[2:], w.shape[2:], spec)) >= _PATCHES_DW_MIN_POSITIONS:
-        return _cpu_conv(x, w, spec)
     return _lax_conv(x, w, spec, channels_last=True)
-
-
-def _out_sizes(sizes, kernel, spec) -> list[int]:
-    """Output spatial sizes of the conv ``spec`` over inputs of ``sizes`` with a kernel of ``kernel``."""
-    stride, padding, lhs_dilation, rhs_dilation, _ = spec
-    return [((i - 1) * ld + 1 + lo + hi - rd * (k - 1) - 1) // s + 1
-            for i, k, s, (lo, hi), ld, rd in zip(sizes, kernel, stride, padding, lhs_dilation, rhs_dilation)]
 
 
 def _check_common(x, weight, bias, n, name, stride, dilation, groups, out_channels):
