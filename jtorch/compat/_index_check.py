@@ -25,7 +25,7 @@ def host_indices(index) -> np.ndarray | None:
     if not isinstance(index, Tensor):
         return None
     value = index._node.value
-    if value is None and index._base is not None and all(op.name in _SAME_VALUES for op, _ in index._view):
+    if value is None and index._base is not None and all(op.name in _SAME_VALUES for op, *_ in index._view):
         value = index._base._node.value
         value = None if value is None else np.asarray(value).reshape(index._node.shape)
     if value is None:

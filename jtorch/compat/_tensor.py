@@ -50,7 +50,7 @@ IDENTITY = Op("identity", _identity, "AliasBackward0", saves=False)
 LEAF = Op("leaf", _identity, saves=False)    # wraps a value as a fresh autograd leaf
 DETACH = Op("detach", _identity, saves=False)  # a detached alias: its edge is never differentiable
 ALIAS_WRITE = Op("alias_write", _alias_write, "CopyBackwards")
-DETACHED = ((DETACH, ()),)  # the view chain of `t.data` / `t.detach()` taken from a root
+DETACHED = ((DETACH, (), ()),)  # the view chain of `t.data` / `t.detach()` taken from a root
 
 
 class Tensor:
@@ -85,8 +85,8 @@ class Tensor:
         base = self._base
         if base is not None and self._view_version != base._version:
             node = base._node
-            for op, static in self._view:
-                node = engine.apply(op, (node,), static, _grad_mode._State.enabled and node.requires_grad
+            for op, static, extra in self._view:
+                node = engine.apply(op, (node, *extra), static, _grad_mode._State.enabled and node.requires_grad
                                     and op is not DETACH)
             self._node_, self._view_version = node, base._version
         return self._node_
@@ -301,7 +301,7 @@ class Tensor:
         if self.requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         if self._base is not None:
-            if self._view == ((DETACH, ()),) and self._base._host is not None:
+            if self._view == DETACHED and self._base._host is not None:
                 self._base._value()  # a pending in-place write lands in the array
                 return self._base._host  # t.detach().numpy() / t.data.numpy() of a shared tensor
             return np.array(self._value())
@@ -419,11 +419,12 @@ def view(base: Tensor, op: Op, static: tuple) -> Tensor:
     return view_handle(base, node, op, static)
 
 
-def view_handle(base: Tensor, node: Node, op: Op, static: tuple) -> Tensor:
-    """The handle of a view of ``base`` whose value is ``node``; ``(op, static)`` is the step recorded in
-    its chain (replayed after a write to the root, inverted to write through it)."""
+def view_handle(base: Tensor, node: Node, op: Op, static: tuple, extra: tuple = ()) -> Tensor:
+    """The handle of a view of ``base`` whose value is ``node``; ``(op, static, extra)`` is the step
+    recorded in its chain (replayed after a write to the root, inverted to write through it): ``op``
+    applied to the base and the ``extra`` input nodes (runtime index starts), with ``static``."""
     root = base if base._base is None else base._base
-    chain = (base._view if base._base is not None else ()) + ((op, static),)
+    chain = (base._view if base._base is not None else ()) + ((op, static, extra),)
     node.requires_grad = (op is not DETACH and _grad_mode._State.enabled and base._node.requires_grad
                           and _is_float(node.dtype))
     t = object.__new__(Tensor)
@@ -459,15 +460,15 @@ WRITE_OPS: dict[Op, Op] = {IDENTITY: ALIAS_WRITE, DETACH: ALIAS_WRITE}
 
 
 def _write_back(root: Node, chain: tuple, new: Node) -> Node:
-    op, static = chain[0]
+    op, static, extra = chain[0]
     if len(chain) > 1:
-        inner = engine.apply(op, (root,), static)
+        inner = engine.apply(op, (root, *extra), static)
         inner.requires_grad = root.requires_grad and op is not DETACH
         new = _write_back(inner, chain[1:], new)
     write = WRITE_OPS.get(op)
     if write is None:
         raise RuntimeError(f"in-place write through a `{op.name}` view is not supported")
-    out = engine.apply(write, (root, new), static)
+    out = engine.apply(write, (root, new, *extra), static)
     out.requires_grad = _grad_mode._State.enabled and (root.requires_grad or (new.requires_grad and op is not DETACH))
     return out
 

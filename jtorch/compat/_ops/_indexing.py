@@ -3,8 +3,9 @@ base), advanced indexing (integer tensors, lists) gathers and scatters; boolean 
 size when the result's shape depends on them, as PyTorch does on an accelerator.
 
 Python ints and slice starts in a basic index are runtime values: ``x[i]`` and ``x[i:i + n]`` read a box
-``lax.dynamic_slice`` whose starts are one int64 leaf, so a loop over ``i`` compiles once. The view still
-records its static index, which replays it after a write to its base and writes through it.
+``lax.dynamic_slice`` whose starts are one int64 leaf, so a loop over ``i`` compiles once. The view's chain
+keeps that leaf, to replay the view after a write to its base and to write through it (``x[i] += v``,
+``confusion[a][b] += 1``) with the same runtime starts.
 """
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ def _box_set(x, value, starts, *, box, shape):
 _BOX = {name: Op("index", _box_get, name, saves=False)
         for name in ("SelectBackward0", "SliceBackward0", "UnsqueezeBackward0")}
 _BOX_SET = Op("index_write", _box_set, "torch::autograd::CopySlices")
+_tensor.WRITE_OPS.update(dict.fromkeys(_BOX.values(), _BOX_SET))
 
 
 def _box(static: tuple, shape: tuple) -> tuple | None:
@@ -199,20 +201,22 @@ def getitem(self: Tensor, idx) -> Tensor:
                 rows = ((None, 1),) + tuple((0, n) for n in shape[1:])
                 box = _ROW_BOXES[shape] = (("box", rows), ("shape", shape[1:]))
             i = idx % shape[0]
-            return _box_view(self, (("i", i),), box, engine.constant(np.array([i], np.int64)), "SelectBackward0")
+            return _box_view(self, box, engine.constant(np.array([i], np.int64)), "SelectBackward0")
     static, arrays = _normalize(self, idx)
     if arrays:
         return call(_GATHER, (self, *arrays), (("index", static),))
     box = _box(static, tuple(self.shape))
     if box is None:
         return view(self, _BASIC, (("index", static),))
-    return _box_view(self, static, *box)
+    return _box_view(self, *box)
 
 
-def _box_view(base: Tensor, static: tuple, box_static: tuple, starts, grad_name: str) -> Tensor:
-    """``view(base, _BASIC, static)`` whose value is read by the runtime-start box op."""
-    node = engine.apply(_BOX[grad_name], (base._node, starts), box_static)
-    return _tensor.view_handle(base, node, _BASIC, (("index", static),))
+def _box_view(base: Tensor, box_static: tuple, starts, grad_name: str) -> Tensor:
+    """A basic-index view read, and written through, by the runtime-start box ops: its chain keeps
+    ``starts`` as an input, so ``x[i] += v`` over many ``i`` compiles once."""
+    op = _BOX[grad_name]
+    node = engine.apply(op, (base._node, starts), box_static)
+    return _tensor.view_handle(base, node, op, box_static, (starts,))
 
 
 def setitem(self: Tensor, idx, value) -> None:

@@ -76,7 +76,7 @@ def inplace(self: Tensor, result: Tensor, name: str) -> Tensor:
 
 
 def _differentiable_view(t: Tensor) -> bool:
-    for op, _ in t._view:
+    for op, *_ in t._view:
         if op is DETACH:
             return False
     return True
