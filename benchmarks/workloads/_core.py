@@ -14,12 +14,14 @@ from jtorch import nn
 def train_step(model: nn.Module, loss_fn: Callable, optimizer: optax.GradientTransformation, x, y,
                *, train: bool = True) -> Callable[[], jax.Array]:
     """``step()`` runs forward, loss, grad and the optimizer update on ``(x, y)`` in one jitted call,
-    threading params, optimizer state and a dropout key (donated, as a JAX user writes it); it returns the loss."""
+    threading params, optimizer state and a dropout key (donated, as a JAX user writes it); it returns the loss.
+    The batch is an argument, not a closure constant that XLA could fold into the executable: a training
+    loop feeds a new one every step."""
     key = jax.random.key(0)
     params, state = model.init(key)
 
     @functools.partial(jax.jit, donate_argnums=(0, 1, 2, 3))
-    def update(params, state, opt_state, key):
+    def update(params, state, opt_state, key, x, y):
         key, sub = jax.random.split(key)
 
         def loss(params):
@@ -33,7 +35,7 @@ def train_step(model: nn.Module, loss_fn: Callable, optimizer: optax.GradientTra
     carry = [params, state, optimizer.init(params), key]
 
     def step():
-        *carry[:], value = update(*carry)
+        *carry[:], value = update(*carry, x, y)
         return value
 
     return step
