@@ -41,7 +41,7 @@ def _mlp():
     model = torch.nn.Sequential(torch.nn.Linear(1000, 100), torch.nn.ReLU(), torch.nn.Linear(100, 10))
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
     loss_fn = torch.nn.MSELoss()
-    x, y = torch.from_numpy(inputs((100, 1000))), torch.from_numpy(inputs((100, 10), seed=1))
+    x, y = torch.tensor(inputs((100, 1000))), torch.tensor(inputs((100, 10), seed=1))  # as torch_step
     phases = [("zero_grad", optimizer.zero_grad), ("forward", lambda: model(x)),
               ("loss", lambda out: loss_fn(out, y)), ("backward", lambda loss: loss.backward()),
               ("step", optimizer.step)]

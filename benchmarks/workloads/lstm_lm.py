@@ -34,8 +34,8 @@ def build(lib, quick, sizes=SIZES):
     model = RNNModel()
     optimizer = lib.optim.SGD(model.parameters(), lr=20)
     criterion = lib.nn.CrossEntropyLoss()
-    x = lib.from_numpy(inputs((seq, batch), classes=ntoken))
-    y = lib.from_numpy(inputs((seq * batch,), classes=ntoken, seed=1))
+    x = lib.tensor(inputs((seq, batch), classes=ntoken))  # tensors of their own, as in torch_step
+    y = lib.tensor(inputs((seq * batch,), classes=ntoken, seed=1))
     state = [(lib.zeros(layers, batch, hidden), lib.zeros(layers, batch, hidden))]
 
     def step():
