@@ -72,12 +72,11 @@ def _big(aval: tuple) -> bool:
 
 def _reached(order: list, program: tuple, outputs: set[int], uses: Counter) -> set[int]:
     """The refs (positions and ``~leaf``) read by a node that keeps its inputs after the sync: an output
-    that stays differentiable (as ``engine._compute`` decides), or an intermediate still reachable."""
+    that stays differentiable (``Node.keeps_inputs``), or an intermediate still reachable."""
     reached: set[int] = set()
     for k in range(len(order) - 1, -1, -1):
         if k in outputs:
-            n = order[k]
-            keeps = n.requires_grad and n.leaf is None and not n.freed
+            keeps = order[k].keeps_inputs
         else:  # referenced by ``order`` and getrefcount's argument, and by its consumers here
             keeps = k in reached or _getrefcount(order[k]) > 2 + uses[k]
         if keeps:

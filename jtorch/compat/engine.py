@@ -71,6 +71,12 @@ class Node:
     def pending(self) -> bool:
         return self.value is None
 
+    @property
+    def keeps_inputs(self) -> bool:
+        """Whether this node keeps its inputs once computed: a backward may still replay through it (it is
+        differentiable, not an autograd leaf, and no backward has released it)."""
+        return self.requires_grad and self.leaf is None and not self.freed
+
     def __repr__(self) -> str:
         what = "value" if self.op is None else self.op.name
         return f"Node#{self.seq}({what}, {self.shape}, {self.dtype})"
@@ -403,11 +409,10 @@ def _compute(roots: list[Node]) -> None:
     values = exe(*[n.value for n in leaf_nodes])
     for node, value in zip([order[k] for k in outputs], values):
         node.value = value
-        if not node.requires_grad or node.leaf is not None:
-            # Nothing can backpropagate through it: drop the inputs so old graphs can be freed.
-            node.op, node.inputs = None, ()
-        elif node.freed:  # released by a backward while pending: keep the op for `grad_fn`
+        if not node.keeps_inputs:  # nothing can backpropagate through it: drop the inputs so old graphs are freed
             node.inputs = ()
+            if not node.requires_grad or node.leaf is not None:  # one a backward released keeps its op (`grad_fn`)
+                node.op = None
 
 
 def value(node: Node):
