@@ -393,16 +393,21 @@ def call_nodes(op: Op, nodes: tuple[Node, ...], static: tuple = (), differentiab
     return wrap(node)
 
 
+def _detach_node(node: Node) -> Node:
+    """The value of ``node`` with no grad edge: an alias of a computed value (`loss.detach()`, `w.data`), no op
+    to compute; else a DETACH node, without shape inference."""
+    if node.value is not None:
+        return engine.constant(node.value)
+    return engine.apply(DETACH, (node,), (), False, (node.shape, node.dtype))
+
+
 def detached(base: Tensor) -> Tensor:
-    """``base.detach()`` / ``base.data``: the commonest view, taken without shape inference."""
+    """``base.detach()`` / ``base.data``: the commonest view."""
     if base._base is not None:
         return view(base, DETACH, ())
     node = base._node_
     if node.requires_grad:  # else the node itself is the detached value (`w.grad.data`)
-        if node.value is None:
-            node = engine.apply(DETACH, (node,), (), False, (node.shape, node.dtype))
-        else:  # `loss.detach()`, `w.data`: an alias of the value, no op to compute
-            node = engine.constant(node.value)
+        node = _detach_node(node)
     t = object.__new__(Tensor)
     t._init_handle(node, base, DETACHED)
     engine.maybe_sync()
@@ -412,10 +417,7 @@ def detached(base: Tensor) -> Tensor:
 def view(base: Tensor, op: Op, static: tuple) -> Tensor:
     """A view of ``base`` through ``op``: shares "storage" (in-place writes go through to the root)."""
     node = base._node
-    if op is DETACH and node.value is not None:  # `loss.detach()`, `w.grad.data`: no op to compute
-        node = engine.constant(node.value)
-    else:
-        node = engine.apply(op, (node,), static)
+    node = _detach_node(node) if op is DETACH else engine.apply(op, (node,), static)
     return view_handle(base, node, op, static)
 
 
