@@ -101,3 +101,14 @@ def test_calls_after_edits_match_torch(script):
     for (g, g_name), (w, w_name) in zip(got, want):
         assert g_name == w_name
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def test_call_cache_stays_bounded_under_a_schedule():
+    """A momentum changed every step makes a new cache key each call: the cache is emptied when full."""
+    from jtorch.compat.nn.modules import _layer
+    bn = torch.nn.BatchNorm1d(2)
+    x = torch.ones(4, 2)
+    for step in range(1100):
+        bn.momentum = 0.1 + step * 1e-4
+        bn(x)
+    assert len(_layer._calls) <= 1024

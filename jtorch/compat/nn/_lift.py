@@ -19,7 +19,7 @@ from .._random import as_key, default_generator
 from .._tensor import Tensor, _is_float, call, wrap  # _is_float: cached per dtype
 from ..engine import SELECT, Op
 
-__all__ = ["bind", "binder", "lift", "run_encoded"]
+__all__ = ["bind", "binder", "bound_cache", "lift", "run_encoded"]
 
 _treedefs: dict[tuple, Any] = {}
 
@@ -154,8 +154,7 @@ def lift(core_fn: Callable, grad_name: str | Callable[[dict], str] | None = None
         op_, encoded, static = encode(args, kwargs)
         out, treedef = run_encoded(op_, encoded, static, differentiable)
         if key is not None:
-            if len(calls) >= 1024:  # a value that changes every call (a schedule): keep the cache bounded
-                calls.clear()
+            bound_cache(calls)
             same = len(encoded) >= len(tensors) and all(a is b for a, b in zip(encoded, tensors))
             calls[key] = (op_, static, None if treedef == _SINGLE else treedef, len(encoded) > len(tensors)) \
                 if same else None  # keywords out of signature order: encode every call
@@ -164,6 +163,13 @@ def lift(core_fn: Callable, grad_name: str | Callable[[dict], str] | None = None
     facade.__wrapped_core__ = core_fn
     facade.encode = encode
     return facade
+
+
+def bound_cache(calls: dict, size: int = 1024) -> None:
+    """Empties a call cache that is full: a value that changes every call (a schedule of ``p`` or
+    ``momentum``) would otherwise add an entry per step for ever."""
+    if len(calls) >= size:
+        calls.clear()
 
 
 def run_encoded(op: Op, tensors: list, static: tuple, differentiable: bool = True) -> tuple[Tensor, Any]:

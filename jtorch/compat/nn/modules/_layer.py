@@ -20,7 +20,7 @@ import jax
 from ... import _grad_mode, engine
 from ..._random import as_key, default_generator
 from ..._tensor import Tensor, call, wrap
-from .._lift import _select, _unflatten, lift, run_encoded
+from .._lift import _select, _unflatten, bound_cache, lift, run_encoded
 from ..parameter import Parameter
 from .module import Module
 
@@ -214,6 +214,7 @@ class CoreLayer(Module):
         op, tensors, static = self._runner().encode(args, {})
         out, treedef = run_encoded(op, tensors, static)
         if key is not None:  # a steady-state call: later ones reuse the encoding and collect only the Tensors
+            bound_cache(_calls)
             _calls[key] = (op, static, None if treedef == _Y_ONLY else treedef,
                            len(tensors) > len(params) + len(state) + len(inputs))
         return self._output(out, treedef, state)
