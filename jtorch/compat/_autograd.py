@@ -119,16 +119,18 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     roots, cots = _roots_and_cots(tensors, grad_tensors)
     retain_graph = create_graph if retain_graph is None else retain_graph
     inner, leaves = collect(roots)
-    engine.settle(inner)
     owners, targets = _targets(leaves, inner, inputs)
     cut = barriers(inner)
+    into = None if create_graph or cut else [_into(o, n) for o, n in zip(owners, targets)]
+    cleared = [a for a, t in zip(into or (), targets) if a is not None and _zero_fill(a) and a.dtype == t.dtype]
+    engine.settle(inner + cleared if cleared else inner)  # a cleared .grad is about to be replaced: not computed
     if owners or cut:  # hooks and Functions run even when no leaf is left to receive a gradient
-        into = None if create_graph or cut else [_into(o, n) for o, n in zip(owners, targets)]
-        grads = _vjp(roots, cots, targets, create_graph, cut, inner, into)
+        adds = [None if any(a is c for c in cleared) else a for a in into] if cleared else into
+        grads = _vjp(roots, cots, targets, create_graph, cut, inner, adds)
         for owner, g, acc in zip(owners, grads, into or [None] * len(owners)):
             if g is None:
                 continue
-            if acc is not None:  # the replay added it to the .grad
+            if acc is not None:  # the replay added it to the .grad, or it replaces zeros
                 owner._grad._write(g)
             elif owner._grad is None and not owner._hooks:
                 # A gradient no hook saw is ``.grad`` itself, not a detached view: the view would keep
@@ -151,6 +153,14 @@ def _into(owner: Tensor, target: Node) -> Node | None:
         return None
     acc = grad._node
     return acc if acc.shape == target.shape else None
+
+
+def _zero_fill(node: Node) -> bool:
+    """Whether ``node`` is zeros that no sync has computed yet: a ``.grad`` cleared by ``w.grad.zero_()`` or
+    ``w.grad.data.zero_()`` (the seed's manual loop). The next gradient then replaces it instead of being
+    added to it, and the sync before that backward skips it: no zero fill and no add in the step's executable."""
+    op = node.op
+    return node.value is None and op is not None and op.name == "full" and node.static[1] == ("value", 0)
 
 
 def _accumulate(owner: Tensor, g: Node, create_graph: bool) -> None:

@@ -285,3 +285,34 @@ def test_reading_a_computed_loss_runs_nothing():
     engine.reset_stats()
     value, array = loss.item(), loss.detach().numpy()
     assert engine.stats()["executions"] == 0 and value == array
+
+
+@pytest.mark.parametrize("clear", ["data", "grad", "read"])
+def test_cleared_grad_is_replaced_by_the_next_gradient(clear, monkeypatch):
+    """``w.grad.zero_()`` then ``backward``: the gradient replaces the zeros (no fill, no add in the step's
+    executable), still accumulates as PyTorch's does, and a view of ``.grad`` taken before sees it."""
+    import torch as real
+
+    def run(lib):
+        w = lib.tensor([[1.0, -2.0], [3.0, 0.5]], requires_grad=True)
+        x = lib.tensor([[0.5, 1.0], [-1.0, 2.0]])
+        seen = []
+        for step in range(4):
+            (x.mm(w).relu() * (step + 1)).sum().backward()
+            if step % 2:  # accumulate over two backwards, then clear
+                view = w.grad.view(-1)
+                if clear == "read":
+                    w.grad.zero_()
+                    seen.append(float(w.grad.sum()))
+                else:
+                    (w.grad.data if clear == "data" else w.grad).zero_()
+                (x.mm(w) * 2).sum().backward()
+                seen.append(view.tolist())
+            seen.append(w.grad.tolist())
+        return seen
+
+    programs, program = [], engine._program
+    monkeypatch.setattr(engine, "_program", lambda *a: programs.append(program(*a)) or programs[-1])
+    assert run(torch) == run(real)
+    ops = [op.name for p, _ in programs for op, _, _ in p]
+    assert "replay" in ops and ("full" in ops) == (clear == "read")
