@@ -22,6 +22,9 @@ from ._adam_variants import RAdamState as RAdamState
 from ._adam_variants import adamax as adamax
 from ._adam_variants import nadam as nadam
 from ._adam_variants import radam as radam
+from ._clip import clip_grad_norm as clip_grad_norm
+from ._clip import clip_grad_value as clip_grad_value
+from ._clip import get_total_norm as get_total_norm
 from ._rmsprop import RMSpropState as RMSpropState
 from ._rmsprop import rmsprop as rmsprop
 from ._sgd import SGDState as SGDState
@@ -42,6 +45,9 @@ __all__ = [
     "adam",
     "adamax",
     "adamw",
+    "clip_grad_norm",
+    "clip_grad_value",
+    "get_total_norm",
     "lr_scheduler",
     "nadam",
     "radam",
