@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 import jtorch.compat as _torch
+from jtorch import optim as _core
+
+from .._lift import lift
+
+_total_norm = lift(_core.get_total_norm, differentiable=False)
 
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm"]
 
@@ -18,8 +23,7 @@ def get_total_norm(tensors, norm_type: float = 2.0, error_if_nonfinite: bool = F
         return _torch.tensor(0.0)
     norm_type = float(norm_type)
     with _torch.no_grad():
-        total = _torch.linalg.vector_norm(_torch.stack([_torch.linalg.vector_norm(t, norm_type) for t in tensors]),
-                                          norm_type)
+        total = _total_norm(tensors, norm_type)
     if error_if_nonfinite and not bool(_torch.isfinite(total)):
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so "
                            "it cannot be clipped. To disable this error and scale the gradients by the non-finite "
