@@ -17,6 +17,7 @@ from ._grad_fn import grad_fn_of
 from ._replay import collect, vjp_nodes
 from ._staged import ADD, barriers, staged_vjp
 from ._tensor import Tensor, wrap
+from ._version import check as check_versions
 from .engine import SELECT, Node  # noqa: F401  (SELECT: re-exported for _ops)
 
 __all__ = ["backward", "grad", "grad_fn_of", "retained"]
@@ -119,6 +120,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     roots, cots = _roots_and_cots(tensors, grad_tensors)
     retain_graph = create_graph if retain_graph is None else retain_graph
     inner, leaves = collect(roots)
+    check_versions(inner)  # a saved tensor written in place since: PyTorch's error
     owners, targets = _targets(leaves, inner, inputs)
     cut = barriers(inner)
     into = None if create_graph or cut else [_into(o, n) for o, n in zip(owners, targets)]
@@ -131,7 +133,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             if g is None:
                 continue
             if acc is not None:  # the replay added it to the .grad, or it replaces zeros
-                owner._grad._write(g)
+                owner._grad._write(g, counted=False)
             elif owner._grad is None and not owner._hooks:
                 # A gradient no hook saw is ``.grad`` itself, not a detached view: the view would keep
                 # the replay's output live, and the step's executable would return it twice.
@@ -182,7 +184,8 @@ def _accumulate(owner: Tensor, g: Node, create_graph: bool) -> None:
         owner._grad = grad + (wrap(g) if gt is None else gt)
     else:
         a, b = grad._node, g if gt is None else gt._node
-        grad._write(engine.apply(ADD, (a, b), aval=(a.shape, a.dtype) if a.shape == b.shape else None))
+        grad._write(engine.apply(ADD, (a, b), aval=(a.shape, a.dtype) if a.shape == b.shape else None),
+                    counted=False)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
@@ -195,6 +198,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     roots, cots = _roots_and_cots(outputs, grad_outputs)
     retain_graph = create_graph if retain_graph is None else retain_graph
     inner, leaves = collect(roots)
+    check_versions(inner)  # a saved tensor written in place since: PyTorch's error
     engine.settle(inner)
     reached = {id(n) for n in inner} | {id(n) for n in leaves}
     used = [t for t in inputs if id(t._node) in reached]

@@ -67,7 +67,7 @@ class Generator:
     def _split(self) -> Tensor:
         """Advances the state; returns the node of a fresh subkey for one sampling op."""
         both = call(_SPLIT, (self._state,), differentiable=False)
-        self._state._write(call(SELECT, (both,), (("index", 0),), differentiable=False)._node)
+        self._state._write(call(SELECT, (both,), (("index", 0),), differentiable=False)._node, counted=False)
         return call(SELECT, (both,), (("index", 1),), differentiable=False)
 
 

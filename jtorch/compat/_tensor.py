@@ -2,7 +2,8 @@
 
 In-place ops rebind the handle to a new node. A view records its root tensor and the chain of view ops
 taken from it; writing through a view writes back into the root (functionalisation), and every view of
-that root recomputes from it lazily (its node is stale once the root's ``_version`` moved on).
+that root recomputes from it lazily (its node is stale once the root's ``_writes`` moved on). Writes that
+autograd does not record keep the written tensor's history; PyTorch's version counters are in ``_version``.
 
 Methods and operators that are ops come from the op registry (``_ops``); this module holds the handle,
 autograd attributes, views and in-place writes, and the sync points (reading values).
@@ -12,10 +13,13 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from . import _grad_mode, engine
+from ._grad_fn import grad_fn_of
+from ._version import bump as _bump, version as _version_of
 from .engine import Node, Op
 
 __all__ = ["Tensor", "Size", "wrap", "call", "call_nodes"]
@@ -50,16 +54,29 @@ IDENTITY = Op("identity", _identity, "AliasBackward0", saves=False)
 LEAF = Op("leaf", _identity, saves=False)    # wraps a value as a fresh autograd leaf
 DETACH = Op("detach", _identity, saves=False)  # a detached alias: its edge is never differentiable
 ALIAS_WRITE = Op("alias_write", _alias_write, "CopyBackwards")
-DETACHED = ((DETACH, (), ()),)  # the view chain of `t.data` / `t.detach()` taken from a root
+DETACHED = ((DETACH, (), ()),)  # the view chain of `t.data` taken from a root
+ALIASED = ((DETACH, (), ()),)  # of `t.detach()`: equal, but a write through it counts on the root's version
+
+
+@jax.custom_jvp
+def _keep_history(old, new):
+    """``new``, differentiated as ``old``: a tensor written where autograd does not record (through ``.data`` or
+    ``detach()``, under ``no_grad``) takes the written value and keeps its history, as in PyTorch."""
+    return new
+
+
+_keep_history.defjvps(lambda tangent, out, old, new: tangent, None)
+_KEEP_HISTORY: dict[str, Op] = {}  # per grad_fn name shown: the written tensor keeps its own
 
 
 class Tensor:
     """A tensor on the lazy engine; see the module docstring. Construct with ``torch.tensor``."""
 
-    __slots__ = ("_node_", "_base", "_view", "_view_version", "_version", "_grad", "_retains_grad",
+    __slots__ = ("_node_", "_base", "_view", "_view_version", "_writes", "_grad", "_retains_grad",
                  "_hooks", "_host", "__dict__", "__weakref__")
     __array_priority__ = 1000  # NumPy defers `ndarray op Tensor` to our reflected operators
     __module__ = "torch"  # `type(t)` prints <class 'torch.Tensor'>, as tutorials show
+    _counter = None  # a root's version counter (``_version``), made at its first counted write
 
     def __new__(cls, *args, **kwargs):
         """``torch.Tensor(2, 3)`` (uninitialised) or ``torch.Tensor([1, 2])`` (values), default dtype."""
@@ -72,8 +89,8 @@ class Tensor:
     def _init_handle(self, node: Node, base: Tensor | None = None, view: tuple = ()) -> None:
         self._node_ = node
         self._base, self._view = base, view
-        self._view_version = base._version if base is not None else 0
-        self._version = 0
+        self._view_version = base._writes if base is not None else 0
+        self._writes = 0  # every write to a root (``.data`` ones too): its views' nodes are stale after one
         self._grad = None
         self._retains_grad = False
         self._hooks = None
@@ -83,43 +100,70 @@ class Tensor:
     @property
     def _node(self) -> Node:
         base = self._base
-        if base is not None and self._view_version != base._version:
+        if base is not None and self._view_version != base._writes:
             node = base._node
             for op, static, extra in self._view:
                 node = engine.apply(op, (node, *extra), static, _grad_mode._State.enabled and node.requires_grad
                                     and op is not DETACH)
-            self._node_, self._view_version = node, base._version
+            self._node_, self._view_version = node, base._writes
         return self._node_
 
-    def _write(self, node: Node) -> None:
-        """Rebinds this tensor (and, through a view, its root) to ``node``: the core of in-place ops."""
+    @property
+    def _version(self) -> int:
+        """PyTorch's version counter: in-place writes to this tensor, its views and ``detach()`` aliases."""
+        return _version_of(self if self._base is None else self._base)
+
+    def _write(self, node: Node, counted: bool = True) -> None:
+        """Rebinds this tensor (and, through a view, its root) to ``node``: the core of in-place ops. Autograd
+        records the write under grad mode, except through a ``.data`` / ``detach()`` alias: there the root
+        keeps its history with the written value (see ``_set``). ``counted=False``: the write leaves the
+        version counter alone (gradient accumulation, optimizer state: PyTorch counts those, but no graph
+        saves them, and they are most of a training step's writes)."""
         base = self._base
         if base is None:
-            if self._host is not None:
-                node = self._write_host(node)
-            if self._node_.leaf is not None:
-                node = _leaf_node(node, self)
-            self._node_ = node
-            self._version += 1
+            self._set(node, _grad_mode._State.enabled, counted)
             return
-        if self._view is DETACHED:  # `w.data -= ...`, `w.grad.data.zero_()`: the write is the root's value
-            root = base._node_
-            if root.leaf is not None or not (node.requires_grad or root.requires_grad and _grad_mode._State.enabled):
-                base._write(node)  # what `_write_back` gives, less its alias node (a leaf cuts its grad edge)
-                return
-        base._write(_write_back(base._node, self._view, node))
+        chain = self._view
+        if chain is DETACHED or chain is ALIASED:  # `w.data -= ...`, `w.grad.data.zero_()`: the root's value
+            base._set(node, False, counted and chain is ALIASED)
+            return
+        recorded = _grad_mode._State.enabled and all(op is not DETACH for op, _, _ in chain)
+        base._set(_write_back(base._node, chain, node), recorded, counted and chain[0] is not DETACHED[0])
+
+    def _set(self, node: Node, recorded: bool, counted: bool = True) -> None:
+        """Makes ``node`` the value of this root. An unrecorded write keeps the root's history: a leaf stays
+        the same variable; a computed tensor keeps its ``grad_fn``, its gradient reaching what it was computed
+        from. ``counted``: the write bumps the version counter (all but ``.data`` writes)."""
+        old = self._node_
+        if self._host is not None:
+            node = self._write_host(node)
+        if old.leaf is not None:
+            node = _leaf_node(node, self)
+        elif not recorded and (node.requires_grad or old.requires_grad):
+            if node.requires_grad:
+                node = _detach_node(node)
+            if old.requires_grad and node.shape == old.shape and node.dtype == old.dtype:
+                node = _keep_history_node(old, node)
+        self._node_ = node
+        self._writes += 1
+        if counted:
+            _bump(self, old)
 
     def _write_new(self, node: Node) -> None:
         """:meth:`_write` of a pending node built for this write alone, for a root or its ``.data`` view: a
         leaf root takes it as its leaf node itself (`w -= lr * g` under no_grad, `w.data -= ...`)."""
-        root = self if self._base is None else self._base
-        if root._node_.leaf is None or root._host is not None:
+        base = self._base
+        root = self if base is None else base
+        old = root._node_
+        if old.leaf is None or root._host is not None:
             self._write(node)
             return
         node.requires_grad = True
         node.leaf = weakref.ref(root)
         root._node_ = node
-        root._version += 1
+        root._writes += 1
+        if base is None:
+            _bump(root, old)
 
     def _share_host(self, array: np.ndarray) -> None:
         """Makes ``array`` this tensor's value and keeps it in step (``from_numpy`` / ``numpy()``).
@@ -214,7 +258,6 @@ class Tensor:
         node = self._node
         if not node.requires_grad or node.leaf is not None:
             return None
-        from ._autograd import grad_fn_of
         return grad_fn_of(node)
 
     @property
@@ -267,7 +310,7 @@ class Tensor:
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> Tensor:
-        return detached(self)
+        return detached(self, ALIASED)
 
     def detach_(self) -> Tensor:
         if self._base is not None:
@@ -288,7 +331,7 @@ class Tensor:
             return  # `w.data -= x` ends with `w.data = <view of w>`, whose value already is w's
         node = engine.apply(DETACH, (other._node,))
         self._node_ = _leaf_node(node, self) if self._node_.leaf is not None else node
-        self._version += 1
+        self._writes += 1
 
     # ------------------------------------------------------------------ sync points
 
@@ -401,15 +444,16 @@ def _detach_node(node: Node) -> Node:
     return engine.apply(DETACH, (node,), (), False, (node.shape, node.dtype))
 
 
-def detached(base: Tensor) -> Tensor:
-    """``base.detach()`` / ``base.data``: the commonest view."""
+def detached(base: Tensor, chain: tuple = DETACHED) -> Tensor:
+    """``base.data`` (``chain`` DETACHED) / ``base.detach()`` (ALIASED): the commonest views. Of a view, both
+    are a ``detach()`` alias (a write through ``v.data`` counts on the root's version)."""
     if base._base is not None:
         return view(base, DETACH, ())
     node = base._node_
     if node.requires_grad:  # else the node itself is the detached value (`w.grad.data`)
         node = _detach_node(node)
     t = object.__new__(Tensor)
-    t._init_handle(node, base, DETACHED)
+    t._init_handle(node, base, chain)
     engine.maybe_sync()
     return t
 
@@ -448,6 +492,15 @@ def _is_float(dtype) -> bool:
                                                    or np.issubdtype(dtype, np.complexfloating))
         _float_cache[dtype] = hit
     return hit
+
+
+def _keep_history_node(old: Node, new: Node) -> Node:
+    """``new``'s value with ``old``'s gradient, named as ``old``'s ``grad_fn`` (PyTorch's tensor keeps it)."""
+    name = grad_fn_of(old).name()
+    op = _KEEP_HISTORY.get(name)
+    if op is None:
+        op = _KEEP_HISTORY[name] = Op("keep_history", _keep_history, name, saves=False)
+    return engine.apply(op, (old, new), (), True, (new.shape, new.dtype))
 
 
 def _leaf_node(node: Node, owner: Tensor) -> Node:

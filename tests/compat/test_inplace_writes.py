@@ -1,6 +1,7 @@
 """In-place writes through ``.data`` / ``detach()``, ``zero_``, in-place arithmetic (and its fast path) and the
 ``.data`` setter, against PyTorch: the values, autograd flags, ``grad_fn`` names and gradients each scenario
-leaves behind, or PyTorch's error."""
+leaves behind, or PyTorch's error. A computed tensor written where autograd does not record keeps its history.
+(Saved tensors written in place: ``test_version_counter``.)"""
 import numpy as np
 import pytest
 import torch as real
@@ -144,13 +145,70 @@ def _detach_of_computed(lib):
     loss.item()
     d = loss.detach()
     d += 1
-    return [_state(d), loss.item()]  # (PyTorch keeps loss's grad_fn; jtorch shows CopyBackwards)
+    out = [_state(d), _state(loss)]
+    loss.backward()  # the written value, differentiated as the sum it was
+    return out + [_state(w)]
+
+
+def _history_kept(write):
+    """A computed tensor written where autograd does not record keeps its grad_fn and takes the written
+    value; gradients reach what it was computed from (``y * x`` after the write: y's new value + 2 x)."""
+    def scenario(lib):
+        x = lib.tensor(W, requires_grad=True)
+        y = x * 2
+        write(lib, y)
+        out = [_state(y)]
+        (y * x).sum().backward()
+        return out + [_state(x)]
+
+    scenario.__name__ = write.__name__
+    return scenario
+
+
+def _through_detach(lib, y):
+    y.detach().mul_(10)
+
+
+def _through_data(lib, y):
+    y.data.mul_(10)
+
+
+def _under_no_grad(lib, y):
+    with lib.no_grad():
+        y.mul_(10)
+
+
+def _view_under_no_grad(lib, y):
+    with lib.no_grad():
+        y[0] = 7
+
+
+def _view_of_detach(lib, y):
+    y.detach()[1, 0] = 7
+
+
+def _detach_copy_of_grad_value(lib, y):
+    y.detach().copy_(lib.tensor(W, requires_grad=True) * 3)  # the value only: no gradient to its source
+
+
+def _fast_path_under_no_grad(lib, y):
+    with lib.no_grad():
+        y -= 0.5
+        y *= 2
+
+
+def _chained_writes(lib, y):
+    y.data.add_(1)
+    y.mul_(2)  # recorded: MulBackward0 over the history kept
+    y.detach().sub_(3)
 
 
 @pytest.mark.parametrize("scenario", [
     _sgd_through_data, _data_setter, _zero_grad_root_then_accumulate, _zero_detached_views, _zero_records_grad,
     _zero_under_no_grad, _zero_other_dtypes, _write_grad_requiring_value_through_data, _detach_of_computed,
     _arithmetic_in_place, _sgd_under_no_grad, _in_place_with_grad_operand,
+    *map(_history_kept, [_through_detach, _through_data, _under_no_grad, _view_under_no_grad, _view_of_detach,
+                         _detach_copy_of_grad_value, _fast_path_under_no_grad, _chained_writes]),
 ], ids=lambda f: f.__name__.strip("_"))
 def test_matches_pytorch(scenario):
     got, want = scenario(torch), scenario(real)

@@ -127,6 +127,8 @@ _REMAINDER = _binary_op("remainder", jnp.remainder, "RemainderBackward0")
 _FMOD = _binary_op("fmod", jnp.fmod, "FmodBackward0")
 _POW = _binary_op("pow", lambda a, b: a | ~b if a.dtype == bool else _int_pow(a, b)
                   if jnp.issubdtype(a.dtype, jnp.integer) else jnp.power(a, b), "PowBackward0")
+_POW_TENSORS = Op("pow", _POW.fn, "PowBackward1")  # PyTorch's name (and saved result) for a tensor exponent
+_POW_BASE = Op("pow", _POW.fn, "PowBackward2")  # and for a scalar base
 
 
 def _int_pow(a, b):
@@ -236,7 +238,8 @@ def pow(input, exponent, *, out=None) -> Tensor:
         raise _no_bool_kernel("pow", input, exponent)
     if not _is_float(dt) and isinstance(exponent, SCALARS) and py_scalar(exponent) < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return _binary(_POW, "pow", input, exponent, dt, out)
+    op = _POW if not isinstance(exponent, Tensor) else _POW_TENSORS if isinstance(input, Tensor) else _POW_BASE
+    return _binary(op, "pow", input, exponent, dt, out)
 
 
 @register("atan2", inplace=True, aliases=("arctan2",))

@@ -238,7 +238,7 @@ class _Plan:
             p._write(new)
         for (target, p, name), new in zip(self.writes, outs[len(params):]):
             if target is not None:
-                held[target]._write(new)  # in place, as PyTorch's buffers: references held elsewhere see it
+                held[target]._write(new, counted=False)  # in place, as PyTorch's buffers: references see it
             else:
                 state[p][name] = wrap(new)
 
