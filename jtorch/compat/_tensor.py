@@ -53,7 +53,7 @@ def _alias_write(base, new):
 IDENTITY = Op("identity", _identity, "AliasBackward0", saves=False)
 LEAF = Op("leaf", _identity, saves=False)    # wraps a value as a fresh autograd leaf
 DETACH = Op("detach", _identity, saves=False)  # a detached alias: its edge is never differentiable
-ALIAS_WRITE = Op("alias_write", _alias_write, "CopyBackwards")
+ALIAS_WRITE = Op("alias_write", _alias_write, "torch::autograd::CopyBackwards")  # as name() shows it
 DETACHED = ((DETACH, (), ()),)  # the view chain of `t.data` taken from a root
 ALIASED = ((DETACH, (), ()),)  # of `t.detach()`: equal, but a write through it counts on the root's version
 
@@ -139,7 +139,10 @@ class Tensor:
             node = self._write_host(node)
         if old.leaf is not None:
             node = _leaf_node(node, self)
-        elif not recorded and (node.requires_grad or old.requires_grad):
+        elif recorded:
+            if old.requires_grad and not node.requires_grad:  # `y.copy_(data)`: still requires grad, zero to y
+                node = engine.apply(ALIAS_WRITE, (old, node), (), True, (node.shape, node.dtype))
+        elif node.requires_grad or old.requires_grad:
             if node.requires_grad:
                 node = _detach_node(node)
             if old.requires_grad and node.shape == old.shape and node.dtype == old.dtype:

@@ -45,12 +45,13 @@ class Counter:
         self.owner = weakref.ref(owner)  # the root tensor: its current grad_fn names a saved input in errors
 
 
-#: id of a replaced node -> (its number, its counter, the version it had). Keyed by id, not by a weak reference
-#: (a third of the cost): the number tells a later node at the same address apart. Oldest half dropped past
-#: the bound: a graph kept across that many writes is not checked.
-_marks: dict[int, tuple[int, Counter, int]] = {}
+#: id of a replaced node -> (its number, its counter, the version it had, when: a node number taken at the
+#: write), in the order of the writes. Keyed by id, not by a weak reference (a third of the cost): the number
+#: tells a later node at the same address apart. The oldest half is dropped past the bound: a graph kept
+#: across that many writes is not checked.
+_marks: dict[int, tuple[int, Counter, int, int]] = {}
 _BOUND = 1 << 16
-_last = -1  # a node number taken at the latest mark: no graph made after it saved a marked node
+_last = -1  # when the latest write was: no graph made after it saved a node replaced before
 _next_seq = engine._SEQ.__next__
 
 
@@ -61,9 +62,11 @@ def bump(root, old: Node) -> None:
     if counter is None:
         counter = root._counter = Counter(root)
     version = counter.version
-    _marks[id(old)] = (old.seq, counter, version)
-    counter.version = version + 1
+    key = id(old)
+    _marks.pop(key, None)  # a dead node's mark at this address: the new one goes last, in time order
     _last = _next_seq()
+    _marks[key] = (old.seq, counter, version, _last)
+    counter.version = version + 1
     if len(_marks) > _BOUND:
         for key in list(itertools.islice(_marks, _BOUND // 2)):
             del _marks[key]
@@ -115,6 +118,13 @@ def check(inner: list[Node]) -> None:
 
 
 def _scan(inner: list[Node]) -> None:
+    start = inner[0].seq
+    recent = {}  # the marks of writes made since the graph's first node: only those can concern it
+    for key in reversed(_marks):
+        mark = _marks[key]
+        if mark[3] < start:
+            break
+        recent[key] = mark
     for n in reversed(inner):  # the order backward meets the ops in
         name = n.op.name
         spec = SAVES.get(name)
@@ -129,20 +139,27 @@ def _scan(inner: list[Node]) -> None:
                                         any(-k <= t < k and inputs[t].requires_grad for t in when)):
                 continue
             saved = n if pos == OUT else inputs[pos]
-            found = _find(saved)
+            found = _find(saved, recent)
             if found is not None:
                 raise RuntimeError(_message(saved, pos == OUT, *found, pos == TRANSPOSED.get(name)))
 
 
-def _find(node: Node) -> tuple | None:
-    """The mark on ``node`` or on the base its view ops were taken from, and how many view ops that took."""
-    from ._tensor import DETACH, WRITE_OPS  # the view ops: each has its write
+_view_ops: list = []  # ``_tensor``'s WRITE_OPS (the view ops, each with its write) and DETACH, at the first scan
+
+
+def _find(node: Node, marks: dict) -> tuple | None:
+    """The mark on ``node`` or on the base its view ops were taken from, and how many view ops that took. A
+    detached alias is not traced: ``.data`` (which has its own counter) and ``detach()`` make the same nodes."""
+    if not _view_ops:
+        from ._tensor import DETACH, WRITE_OPS  # not at import: ``_tensor`` imports this module
+        _view_ops.extend((WRITE_OPS, DETACH))
+    views, detach = _view_ops
     steps = 0
     while True:
-        mark = _marks.get(id(node))
+        mark = marks.get(id(node))
         if mark is not None and mark[0] == node.seq:
-            return mark[1:], steps
-        if node.op not in WRITE_OPS or node.op is DETACH or not node.inputs:
+            return mark[1:3], steps
+        if node.op not in views or node.op is detach or not node.inputs:
             return None
         node, steps = node.inputs[0], steps + 1
 

@@ -150,6 +150,15 @@ def _detach_of_computed(lib):
     return out + [_state(w)]
 
 
+def _copy_data_into_computed(lib):
+    x = _leaf(lib)
+    y = x * 2
+    y.copy_(lib.tensor(X).expand(2, 2))  # recorded: y still requires grad, no gradient through its old value
+    out = [_state(y)]
+    (y * x).sum().backward()
+    return out + [_state(x)]
+
+
 def _history_kept(write):
     """A computed tensor written where autograd does not record keeps its grad_fn and takes the written
     value; gradients reach what it was computed from (``y * x`` after the write: y's new value + 2 x)."""
@@ -206,7 +215,7 @@ def _chained_writes(lib, y):
 @pytest.mark.parametrize("scenario", [
     _sgd_through_data, _data_setter, _zero_grad_root_then_accumulate, _zero_detached_views, _zero_records_grad,
     _zero_under_no_grad, _zero_other_dtypes, _write_grad_requiring_value_through_data, _detach_of_computed,
-    _arithmetic_in_place, _sgd_under_no_grad, _in_place_with_grad_operand,
+    _arithmetic_in_place, _sgd_under_no_grad, _in_place_with_grad_operand, _copy_data_into_computed,
     *map(_history_kept, [_through_detach, _through_data, _under_no_grad, _view_under_no_grad, _view_of_detach,
                          _detach_copy_of_grad_value, _fast_path_under_no_grad, _chained_writes]),
 ], ids=lambda f: f.__name__.strip("_"))

@@ -236,6 +236,19 @@ def _conv_input_written(lib):
     return [conv.weight]
 
 
+def _batchnorm_steps(lib):
+    """Running statistics are written during the forward (a scan each backward): no op saves them."""
+    model = lib.nn.Sequential(lib.nn.Linear(2, 2), lib.nn.BatchNorm1d(2), lib.nn.Tanh())
+    with lib.no_grad():
+        model[0].weight.copy_(lib.tensor(A))
+    opt = lib.optim.SGD(model.parameters(), lr=0.1)
+    for _ in range(2):
+        opt.zero_grad()
+        model(lib.tensor(B)).pow(2).sum().backward()
+        opt.step()
+    return list(model.parameters())
+
+
 def _manual_loop(lib):
     x, y = lib.tensor(A), lib.tensor(B)
     w = lib.tensor(A, requires_grad=True)
@@ -261,7 +274,7 @@ def _data_write_after_save(lib):
 @pytest.mark.parametrize("scenario", [
     _retain_then_write, _twice_then_grad, _scalar_view_saved, _view_written_through_view, _integer_input,
     _written_before_use, _leaf_written_then_unsaved, _layers_then_step, _step_then_new_forward,
-    _conv_input_written, _manual_loop, _data_write_after_save,
+    _conv_input_written, _batchnorm_steps, _manual_loop, _data_write_after_save,
 ], ids=lambda f: f.__name__.strip("_"))
 def test_scenarios_match_pytorch(scenario):
     _assert_same(scenario)
