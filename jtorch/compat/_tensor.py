@@ -127,7 +127,11 @@ class Tensor:
         if chain is DETACHED or chain is ALIASED:  # `w.data -= ...`, `w.grad.data.zero_()`: the root's value
             base._set(node, False, counted and chain is ALIASED)
             return
-        recorded = _grad_mode._State.enabled and all(op is not DETACH for op, _, _ in chain)
+        recorded = _grad_mode._State.enabled
+        for op, _, _ in chain:  # a loop, not all() over a generator: view writes run in loops (x[i] += v)
+            if op is DETACH:
+                recorded = False
+                break
         base._set(_write_back(base._node, chain, node), recorded, counted and chain[0] is not DETACHED[0])
 
     def _set(self, node: Node, recorded: bool, counted: bool = True) -> None:

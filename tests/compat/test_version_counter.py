@@ -249,6 +249,28 @@ def _batchnorm_steps(lib):
     return list(model.parameters())
 
 
+def _history_kept_twice_differentiable(lib):
+    x = lib.tensor(A[0], requires_grad=True)
+    y = x ** 2
+    y.detach().mul_(3)
+    g, = lib.autograd.grad((y * x).sum(), x, create_graph=True)
+    g.sum().backward()
+    return [x]
+
+
+def _history_kept_hook_and_retain_grad(lib):
+    x = lib.tensor(A[0], requires_grad=True)
+    y = x * 3
+    seen = []
+    y.register_hook(lambda g: seen.append(g.tolist()))
+    y.retain_grad()
+    with lib.no_grad():
+        y[1] = 0.5
+    (y * 2).sum().backward()
+    assert seen == [[2.0, 2.0]]
+    return [x, y]
+
+
 def _manual_loop(lib):
     x, y = lib.tensor(A), lib.tensor(B)
     w = lib.tensor(A, requires_grad=True)
@@ -275,6 +297,7 @@ def _data_write_after_save(lib):
     _retain_then_write, _twice_then_grad, _scalar_view_saved, _view_written_through_view, _integer_input,
     _written_before_use, _leaf_written_then_unsaved, _layers_then_step, _step_then_new_forward,
     _conv_input_written, _batchnorm_steps, _manual_loop, _data_write_after_save,
+    _history_kept_twice_differentiable, _history_kept_hook_and_retain_grad,
 ], ids=lambda f: f.__name__.strip("_"))
 def test_scenarios_match_pytorch(scenario):
     _assert_same(scenario)
