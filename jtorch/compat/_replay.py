@@ -1,9 +1,10 @@
 """The replay node: gradients of a forward subgraph by re-evaluating it under ``jax.vjp``.
 
 The forward subgraph from the roots to the variables (autograd leaves, or probed intermediate tensors)
-is captured as a canonical program and becomes the static part of one ``replay`` node. XLA merges the
-replayed forward with the forward computed in the same executable, so nothing is computed twice. Because
-the replay node is itself an op, a graph built with ``create_graph=True`` can be differentiated again.
+is captured as a canonical program and becomes the static part of one ``replay`` node. Forward nodes
+computed in the same executable take their values from the replay's forward (``_forward_once``), so
+nothing is computed twice. Because the replay node is itself an op, a graph built with
+``create_graph=True`` can be differentiated again.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import jax.numpy as jnp
 from . import _grad_mode, engine
 from .engine import SELECT, Node, Op
 
-__all__ = ["FREED", "Plan", "collect", "vjp_nodes"]
+__all__ = ["FREED", "REPLAY", "Plan", "backward", "collect", "forward", "vjp_nodes"]
 
 FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
          "have already been freed). Saved intermediate values of the graph are freed when you call "
@@ -74,22 +75,33 @@ def _plan(ops: tuple, key: tuple) -> Plan:
     return plan
 
 
-def _replay(*inputs, plan: Plan):
-    n_in = plan.n_vars + plan.n_consts
-    consts, given = inputs[plan.n_vars:n_in], iter(inputs[n_in:])
+def forward(plan: Plan, inputs: Sequence, keep: Sequence[int] = ()) -> tuple:
+    """The replayed forward traced under ``jax.vjp`` from the replay's ``inputs`` (variables and constants
+    first): the roots' values, the vjp function, and the values of the program nodes ``keep`` (as
+    computed, before a probe is added), which ``_forward_once`` hands to the forward nodes they equal."""
+    n_vars = plan.n_vars
+    consts = tuple(inputs[n_vars:n_vars + plan.n_consts])
+    wanted = frozenset(keep)
 
-    def forward(vs, ps):
+    def run(vs, ps):
         ext = vs + consts
-        env = []
+        env, kept = [], {}
         for k, (op, static, refs) in enumerate(plan.program):
             out = op.fn(*[ext[r] if r >= 0 else env[~r] for r in refs], **dict(static))
+            if k in wanted:
+                kept[k] = out
             if k in plan.probes:
                 out = out + ps[plan.probes.index(k)]
             env.append(out)
-        return tuple(ext[r] if r >= 0 else env[~r] for r in plan.roots)
+        return tuple(ext[r] if r >= 0 else env[~r] for r in plan.roots), tuple([kept[k] for k in keep])
 
     zeros = tuple(jnp.zeros(shape, dtype) for shape, dtype in plan.probe_avals)
-    outs, vjp = jax.vjp(forward, tuple(inputs[:plan.n_vars]), zeros)
+    return jax.vjp(run, tuple(inputs[:n_vars]), zeros, has_aux=True)
+
+
+def backward(plan: Plan, outs: tuple, vjp, given) -> tuple:
+    """The replay's outputs from :func:`forward`'s ``outs`` and ``vjp``; ``given`` iterates over its
+    inputs after the constants (cotangents, then the gradients to add to)."""
     cots = tuple(jnp.ones(o.shape, o.dtype) if one else next(given) for o, one in zip(outs, plan.ones))
     grads_v, grads_p = vjp(cots)
     grads = []
@@ -99,6 +111,11 @@ def _replay(*inputs, plan: Plan):
             g = acc + g.astype(acc.dtype)
         grads.append(g)
     return tuple(grads)
+
+
+def _replay(*inputs, plan: Plan):
+    outs, vjp, _ = forward(plan, inputs)
+    return backward(plan, outs, vjp, iter(inputs[plan.n_vars + plan.n_consts:]))
 
 
 REPLAY = Op("replay", _replay)

@@ -271,14 +271,17 @@ def _program(order: list[Node], gen: int) -> tuple[tuple, list[Node]]:
 
 def _build(program: tuple, outputs: tuple[int, ...], donate: tuple[int, ...] = ()) -> Callable:
     """The executable of ``program``: ``refs`` ``k >= 0`` name the k-th op's result, ``~j`` leaf ``j``;
-    the buffers of the leaves ``donate`` are handed to XLA (see ``_donation``)."""
+    the buffers of the leaves ``donate`` are handed to XLA (see ``_donation``). A program with a replay
+    node evaluates the forward it replays once (``_forward_once``)."""
+    from ._forward_once import runner  # here: it imports _replay, which imports this module
+
     def run(*leaves):
         env = []
         for op, static, refs in program:
             env.append(op.fn(*[env[r] if r >= 0 else leaves[~r] for r in refs], **dict(static)))
         return tuple(env[i] for i in outputs)
 
-    return jax.jit(run, donate_argnums=donate)
+    return jax.jit(runner(program, outputs) or run, donate_argnums=donate)
 
 
 def _explain(ops: tuple, leaves: tuple, outputs: tuple, donate: tuple) -> str:
