@@ -50,7 +50,7 @@ class Counter:
 #: tells a later node at the same address apart. The oldest half is dropped past the bound: a graph kept
 #: across that many writes is not checked.
 _marks: dict[int, tuple[int, Counter, int, int]] = {}
-_BOUND = 1 << 16
+_BOUND = 1 << 12  # ~0.5 MB of marks at most
 _last = -1  # when the latest write was: no graph made after it saved a node replaced before
 _next_seq = engine._SEQ.__next__
 

@@ -354,3 +354,12 @@ def test_training_loops_do_not_scan(monkeypatch):
     y.add_(1)
     z.sum().backward()
     assert len(scans) == 1
+
+
+def test_marks_stay_bounded(monkeypatch):
+    monkeypatch.setattr(_version, "_BOUND", 32)
+    t = torch.zeros(2)
+    for _ in range(40):
+        t.add_(1)
+    assert len(_version._marks) <= 32
+    assert _outcome(torch, _retain_then_write)[0] == "raised"  # the latest writes are still seen
