@@ -95,7 +95,7 @@ SAVES: dict[str, tuple] = {
     "div": ((0, (1,)), (1, ALL)),
     "pow": ((0, ALL), (1, ALL), (OUT, lambda n: n.op.grad_name != "PowBackward0")),  # a tensor exponent
     "atan2": ((0, ALL), (1, ALL)), "mse_loss": ((0, ALL), (1, ALL)),
-    "cross_entropy": ((1, ALL),), "nll_loss": ((1, ALL),),
+    "cross_entropy": ((1, ALL),), "nll_loss": ((0, ALL), (1, ALL)),
     "Linear": ((0, (-1,)), (-1, (0,))),
     "Conv1d": ((0, ALL), (-1, ALL)), "Conv2d": ((0, ALL), (-1, ALL)), "Conv3d": ((0, ALL), (-1, ALL)),
     "conv1d": ((0, ALL), (1, ALL)), "conv2d": ((0, ALL), (1, ALL)), "conv3d": ((0, ALL), (1, ALL)),

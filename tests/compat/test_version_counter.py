@@ -67,6 +67,15 @@ OPS = {  # name -> (function of the inputs, number of tensor inputs)
     "prod": (lambda lib, a: a.prod(), 1),
     "amax": (lambda lib, a: a.amax(1), 1),
     "neg": (lambda lib, a: -a, 1),
+    **{name: ((lambda n: lambda lib, a: getattr(a, n)())(name), 1)
+       for name in ["tan", "rsqrt", "reciprocal", "expm1", "exp2", "log2", "log1p", "erf", "acos", "cosh", "atan"]},
+    **{f"F.{name}": ((lambda n: lambda lib, a: getattr(_F(lib), n)(a))(name), 1)
+       for name in ["leaky_relu", "gelu", "silu", "softplus", "hardtanh", "sigmoid", "tanh"]},
+    **{f"nn.{name}": ((lambda n: lambda lib, a: getattr(lib.nn, n)()(a))(name), 1)
+       for name in ["ReLU", "Sigmoid", "Tanh", "LeakyReLU", "GELU", "SiLU", "Softplus", "Hardtanh"]},
+    "nn.Softmax": (lambda lib, a: lib.nn.Softmax(1)(a), 1),
+    "nn.LogSoftmax": (lambda lib, a: lib.nn.LogSoftmax(1)(a), 1),
+
     "view": (lambda lib, a: a.view(4) * 1, 1),
 }
 KINDS = {  # how an input is made: a computed tensor, a leaf that requires grad, plain data
@@ -271,6 +280,20 @@ def _history_kept_hook_and_retain_grad(lib):
     return [x, y]
 
 
+def _class_loss(loss: str, modified: str):
+    def scenario(lib):
+        x = lib.tensor(A, requires_grad=True)
+        scores = x * 1
+        target = lib.tensor([1, 0])
+        out = getattr(lib.nn.functional, loss)(scores, target)
+        (target if modified == "target" else scores).mul_(2)
+        out.backward()
+        return [x]
+
+    scenario.__name__ = f"{loss}_{modified}_written"
+    return scenario
+
+
 def _manual_loop(lib):
     x, y = lib.tensor(A), lib.tensor(B)
     w = lib.tensor(A, requires_grad=True)
@@ -298,6 +321,7 @@ def _data_write_after_save(lib):
     _written_before_use, _leaf_written_then_unsaved, _layers_then_step, _step_then_new_forward,
     _conv_input_written, _batchnorm_steps, _manual_loop, _data_write_after_save,
     _history_kept_twice_differentiable, _history_kept_hook_and_retain_grad,
+    *[_class_loss(loss, modified) for loss in ("nll_loss", "cross_entropy") for modified in ("target", "input")],
 ], ids=lambda f: f.__name__.strip("_"))
 def test_scenarios_match_pytorch(scenario):
     _assert_same(scenario)
