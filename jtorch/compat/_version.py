@@ -106,8 +106,8 @@ SAVES: dict[str, tuple] = {
                      "softmax", "log_softmax", "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax"], _RESULT),
     **dict.fromkeys(["prod", "amax", "amin", "logsumexp", "norm"], ((0, ALL), (OUT, ALL))),
 }
-#: op name -> the input PyTorch saves as its transpose (``linear`` saves ``weight.t()``, a view)
-TRANSPOSED = {"Linear": 0, "linear": 1}
+#: op name -> (input, its shape -> the shape of the view of it PyTorch saves): ``linear`` saves ``weight.t()``
+VIEWED = {"Linear": (0, lambda s: s[::-1]), "linear": (1, lambda s: s[::-1]), "outer": (0, lambda s: (*s, 1))}
 
 
 def check(inner: list[Node]) -> None:
@@ -141,7 +141,8 @@ def _scan(inner: list[Node]) -> None:
             saved = n if pos == OUT else inputs[pos]
             found = _find(saved, recent)
             if found is not None:
-                raise RuntimeError(_message(saved, pos == OUT, *found, pos == TRANSPOSED.get(name)))
+                at, shape = VIEWED.get(name, (None, None))
+                raise RuntimeError(_message(saved, pos == OUT, *found, shape if at == pos else None))
 
 
 _view_ops: list = []  # ``_tensor``'s WRITE_OPS (the view ops, each with its write) and DETACH, at the first scan
@@ -164,10 +165,10 @@ def _find(node: Node, marks: dict) -> tuple | None:
         node, steps = node.inputs[0], steps + 1
 
 
-def _message(saved: Node, is_output: bool, mark: tuple[Counter, int], steps: int, transposed: bool) -> str:
+def _message(saved: Node, is_output: bool, mark: tuple[Counter, int], steps: int, viewed) -> str:
     counter, expected = mark
-    shape = ", ".join(map(str, saved.shape[::-1] if transposed else saved.shape))
-    steps += transposed
+    shape = ", ".join(map(str, saved.shape if viewed is None else viewed(saved.shape)))
+    steps += viewed is not None
     text = (f"one of the variables needed for gradient computation has been modified by an inplace operation: "
             f"[{_dtype.type_name(_dtype.from_any(saved.dtype))} [{shape}]]")
     name = _producer(saved, is_output, counter, steps)

@@ -48,6 +48,11 @@ OPS = {  # name -> (function of the inputs, number of tensor inputs)
     "linear": (lambda lib, a, b: _F(lib).linear(a, b), 2),
     "mse_loss": (lambda lib, a, b: _F(lib).mse_loss(a, b), 2),
     "atan2": (lambda lib, a, b: lib.atan2(a, b), 2),
+    "dot": (lambda lib, a, b: a.view(4).dot(b.view(4)), 2),
+    "outer": (lambda lib, a, b: lib.outer(a.view(4), b.view(4)), 2),
+    "mv": (lambda lib, a, b: lib.mv(a, b.view(4)[:2]), 2),
+    "bmm": (lambda lib, a, b: lib.bmm(a.unsqueeze(0), b.unsqueeze(0)), 2),
+    "conv2d": (lambda lib, a, b: _F(lib).conv2d(a.view(1, 1, 2, 2), b.view(1, 1, 2, 2), padding=1), 2),
     "pow_scalar": (lambda lib, a: a ** 2, 1),
     "square": (lambda lib, a: a.square(), 1),
     "relu": (lambda lib, a: a.relu(), 1),
@@ -66,6 +71,8 @@ OPS = {  # name -> (function of the inputs, number of tensor inputs)
     "mean": (lambda lib, a: a.mean(1), 1),
     "prod": (lambda lib, a: a.prod(), 1),
     "amax": (lambda lib, a: a.amax(1), 1),
+    "logsumexp": (lambda lib, a: a.logsumexp(1), 1),
+    "norm": (lambda lib, a: a.norm(), 1),
     "neg": (lambda lib, a: -a, 1),
     **{name: ((lambda n: lambda lib, a: getattr(a, n)())(name), 1)
        for name in ["tan", "rsqrt", "reciprocal", "expm1", "exp2", "log2", "log1p", "erf", "acos", "cosh", "atan"]},
@@ -117,7 +124,7 @@ def _cases(ops, kinds_2, kinds_1, hows):
         for kinds in (kinds_2 if n == 2 else kinds_1):
             for target in [*range(n), "out"]:
                 for how in hows:
-                    if target == "out" and how == "view" and op in ("sum", "prod", "mse_loss"):
+                    if target == "out" and how == "view" and op in ("sum", "prod", "mse_loss", "dot", "norm"):
                         continue  # 0-d: not indexable
                     yield op, kinds, target, how
 
@@ -245,6 +252,17 @@ def _conv_input_written(lib):
     return [conv.weight]
 
 
+def _conv_weight_stepped(lib):
+    conv = lib.nn.Conv2d(1, 2, 2)
+    conv.weight = lib.nn.Parameter(lib.tensor(np.resize(A, (2, 1, 2, 2))))
+    opt = lib.optim.SGD(conv.parameters(), lr=0.1)
+    loss = conv(lib.tensor(np.arange(9, dtype=np.float32).reshape(1, 1, 3, 3))).relu().sum()
+    loss.backward(retain_graph=True)
+    opt.step()
+    loss.backward()
+    return [conv.weight]
+
+
 def _batchnorm_steps(lib):
     """Running statistics are written during the forward (a scan each backward): no op saves them."""
     model = lib.nn.Sequential(lib.nn.Linear(2, 2), lib.nn.BatchNorm1d(2), lib.nn.Tanh())
@@ -319,7 +337,7 @@ def _data_write_after_save(lib):
 @pytest.mark.parametrize("scenario", [
     _retain_then_write, _twice_then_grad, _scalar_view_saved, _view_written_through_view, _integer_input,
     _written_before_use, _leaf_written_then_unsaved, _layers_then_step, _step_then_new_forward,
-    _conv_input_written, _batchnorm_steps, _manual_loop, _data_write_after_save,
+    _conv_input_written, _conv_weight_stepped, _batchnorm_steps, _manual_loop, _data_write_after_save,
     _history_kept_twice_differentiable, _history_kept_hook_and_retain_grad,
     *[_class_loss(loss, modified) for loss in ("nll_loss", "cross_entropy") for modified in ("target", "input")],
 ], ids=lambda f: f.__name__.strip("_"))
