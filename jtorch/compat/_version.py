@@ -82,7 +82,6 @@ def version(root) -> int:
 
 ALL = None  # the input is saved whenever the op records a gradient
 OUT = "out"  # the op's output
-# Positions of a layer call's inputs: its parameters come first, then its input (the last one).
 _SELF = ((0, ALL),)
 _RESULT = ((OUT, ALL),)
 _OPERANDS = ((0, (1,)), (1, (0,)))  # a product: each operand is saved for the other's gradient
@@ -96,7 +95,7 @@ SAVES: dict[str, tuple] = {
     "pow": ((0, ALL), (1, ALL), (OUT, lambda n: n.op.grad_name != "PowBackward0")),  # a tensor exponent
     "atan2": ((0, ALL), (1, ALL)), "mse_loss": ((0, ALL), (1, ALL)),
     "cross_entropy": ((1, ALL),), "nll_loss": ((0, ALL), (1, ALL)),
-    "Linear": ((0, (-1,)), (-1, (0,))),
+    "Linear": ((0, (-1,)), (-1, (0,))),  # a layer call's inputs: its parameters, then its input (the last)
     "Conv1d": ((0, ALL), (-1, ALL)), "Conv2d": ((0, ALL), (-1, ALL)), "Conv3d": ((0, ALL), (-1, ALL)),
     "conv1d": ((0, ALL), (1, ALL)), "conv2d": ((0, ALL), (1, ALL)), "conv3d": ((0, ALL), (1, ALL)),
     **dict.fromkeys(["abs", "acos", "asin", "atan", "cos", "cosh", "sin", "sinh", "log", "log2", "log10", "log1p",
