@@ -63,6 +63,8 @@ class BackwardCFunction(FunctionCtx, Node_):
     """Base of the per-Function ``<Name>Backward`` classes: a ctx is its outputs' ``grad_fn``."""
 
     _forward_cls: type
+    __module__ = "torch.autograd.function"  # a Python class in PyTorch: its default repr names this module
+    __repr__ = object.__repr__
 
     @property
     def next_functions(self):
@@ -74,7 +76,7 @@ class Function(FunctionCtx):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls._backward_cls = type(f"{cls.__name__}Backward", (BackwardCFunction,), {"_forward_cls": cls})
+        cls._backward_cls = type(f"{cls.__name__}Backward", (BackwardCFunction,), {"_forward_cls": cls, "__module__": BackwardCFunction.__module__})
 
     def __init__(self, *args, **kwargs):
         warnings.warn(f"{type(self)} should not be instantiated. Methods on autograd functions are all static, "

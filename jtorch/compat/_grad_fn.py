@@ -22,7 +22,7 @@ class Node_:
         return type(self).__name__
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self))}>"
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
 
 
 class GradFn(Node_):
@@ -33,7 +33,7 @@ class GradFn(Node_):
 
     def name(self) -> str:
         if type(self) is not GradFn:
-            return type(self).__name__
+            return type(self)._name
         node = self._node
         while node.op is SELECT:  # an output of a multi-output op shows its producer's name
             node = node.inputs[0]
@@ -86,5 +86,6 @@ def grad_fn_of(node: Node):
     name = GradFn(node).name()
     cls = _GRAD_FN_CLASSES.get(name)
     if cls is None:
-        cls = _GRAD_FN_CLASSES[name] = type(name, (GradFn,), {})
+        # PyTorch's class of ``torch::autograd::CopySlices`` is ``CopySlices``: name() keeps the namespace
+        cls = _GRAD_FN_CLASSES[name] = type(name.rpartition("::")[2], (GradFn,), {"_name": name})
     return cls(node)

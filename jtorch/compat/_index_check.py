@@ -15,7 +15,7 @@ __all__ = ["axis_size", "check_advanced", "check_bags", "check_bounds", "check_i
            "first_outside", "first_out_of_range", "host_indices"]
 
 
-_SAME_VALUES = frozenset({"reshape", "detach"})  # view steps that keep the row-major values
+_SAME_VALUES = frozenset({"reshape", "squeeze", "unsqueeze", "detach"})  # view steps that keep the row-major values
 
 
 def host_indices(index) -> np.ndarray | None:

@@ -109,6 +109,35 @@ def test_clamp_overloads_name_their_grad_fn_as_torch(call):
     assert name(torch) == name(real)
 
 
+@pytest.mark.parametrize("expr", ["x.squeeze()", "x.squeeze(1)", "x.squeeze((1,))", "x.unsqueeze(0)",
+                                  "x.view(6)", "x.transpose(0, 2)", "x[0]"])
+def test_view_grad_fn_names_as_torch(expr):
+    def names(lib):
+        y = eval(expr, {"x": lib.ones(2, 1, 3, requires_grad=True) * 1})
+        return type(y.grad_fn).__name__, repr(y).split("grad_fn=")[1]
+    assert names(torch) == names(real)
+
+
+def test_grad_fn_class_repr_and_name_as_torch():
+    """A CopySlices grad_fn is class ``CopySlices``, whose name() is ``torch::autograd::CopySlices``; a
+    custom Function's backward object is a Python class of torch.autograd.function."""
+    def seen(lib):
+        class Double(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 2
+
+        z = lib.ones(3, requires_grad=True) * 1
+        z[0] = 5
+        f = Double.apply(z).grad_fn
+        return [repr(z), z.grad_fn.name(), repr(z.grad_fn).split(" at ")[0], f.name(), repr(f).split(" at ")[0]]
+    assert seen(torch) == seen(real)
+
+
 def test_inplace_through_views_reaches_base():
     x = torch.zeros(2, 3)
     row = x[0]

@@ -122,7 +122,7 @@ def repr_tensor(t: Tensor) -> str:
     fn = t.grad_fn
     return _printing.format_tensor(_printable(t), t.dtype._name, default_dtype=_dtype.get_default_dtype()._name,
                                    requires_grad=t.requires_grad and fn is None,
-                                   grad_fn=fn.name() if fn is not None else None,
+                                   grad_fn=type(fn).__name__ if fn is not None else None,
                                    is_parameter=getattr(type(t), "_is_parameter", False))
 
 
@@ -131,7 +131,7 @@ def format_tensor(t: Tensor, spec: str) -> str:
                                    is_parameter=getattr(type(t), "_is_parameter", False),
                                    default_dtype=_dtype.get_default_dtype()._name,
                                    requires_grad=t.requires_grad and t.grad_fn is None,
-                                   grad_fn=t.grad_fn.name() if t.grad_fn is not None else None)
+                                   grad_fn=type(t.grad_fn).__name__ if t.grad_fn is not None else None)
 
 
 

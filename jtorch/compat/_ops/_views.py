@@ -23,6 +23,9 @@ def _view_op(name: str, fwd, write, grad_name: str) -> Op:
 
 _RESHAPE = _view_op("reshape", lambda x, *, shape: jnp.reshape(x, shape),
                     lambda base, new, *, shape: jnp.reshape(new, base.shape).astype(base.dtype), "ViewBackward0")
+# squeeze and unsqueeze are reshapes named as PyTorch's grad_fn: SqueezeBackward0/1/2 (all dims, a dim, dims)
+_SQUEEZE = [_view_op("squeeze", _RESHAPE.fn, _tensor.WRITE_OPS[_RESHAPE].fn, f"SqueezeBackward{k}") for k in range(3)]
+_UNSQUEEZE = _view_op("unsqueeze", _RESHAPE.fn, _tensor.WRITE_OPS[_RESHAPE].fn, "UnsqueezeBackward0")
 _PERMUTE = _view_op("permute", lambda x, *, perm: jnp.transpose(x, perm),
                     lambda base, new, *, perm: jnp.transpose(new, np.argsort(perm)).astype(base.dtype),
                     "PermuteBackward0")
@@ -176,14 +179,14 @@ def squeeze(input, dim=None) -> Tensor:
     shape = tuple(input.shape)
     which = range(len(shape)) if dim is None else dims(dim, len(shape)) if shape else ()
     new = tuple(s for i, s in enumerate(shape) if not (i in which and s == 1))
-    return _reshape(input, new)
+    return view(input, _SQUEEZE[0 if dim is None else 2 if isinstance(dim, (tuple, list)) else 1], (("shape", new),))
 
 
 @register("unsqueeze")
 def unsqueeze(input, dim: int) -> Tensor:
     shape = tuple(input.shape)
     (d,) = dims(dim, len(shape) + 1)
-    return _reshape(input, shape[:d] + (1,) + shape[d:])
+    return view(input, _UNSQUEEZE, (("shape", shape[:d] + (1,) + shape[d:]),))
 
 
 @register("expand", function=False)
