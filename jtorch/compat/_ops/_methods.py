@@ -118,20 +118,20 @@ def _printable(t: Tensor) -> np.ndarray:
     return np.asarray(engine.value(t._node))
 
 
-def repr_tensor(t: Tensor) -> str:
+def _metadata(t: Tensor) -> dict:
+    """What a tensor's repr prints besides its values (dtype, requires_grad, grad_fn's class name)."""
     fn = t.grad_fn
-    return _printing.format_tensor(_printable(t), t.dtype._name, default_dtype=_dtype.get_default_dtype()._name,
-                                   requires_grad=t.requires_grad and fn is None,
-                                   grad_fn=type(fn).__name__ if fn is not None else None,
-                                   is_parameter=getattr(type(t), "_is_parameter", False))
+    return dict(default_dtype=_dtype.get_default_dtype()._name, requires_grad=t.requires_grad and fn is None,
+                grad_fn=type(fn).__name__ if fn is not None else None,
+                is_parameter=getattr(type(t), "_is_parameter", False))
+
+
+def repr_tensor(t: Tensor) -> str:
+    return _printing.format_tensor(_printable(t), t.dtype._name, **_metadata(t))
 
 
 def format_tensor(t: Tensor, spec: str) -> str:
-    return _printing.tensor_format(_printable(t), t.dtype._name, spec,
-                                   is_parameter=getattr(type(t), "_is_parameter", False),
-                                   default_dtype=_dtype.get_default_dtype()._name,
-                                   requires_grad=t.requires_grad and t.grad_fn is None,
-                                   grad_fn=type(t.grad_fn).__name__ if t.grad_fn is not None else None)
+    return _printing.tensor_format(_printable(t), t.dtype._name, spec, **_metadata(t))
 
 
 
