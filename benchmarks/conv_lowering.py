@@ -3,8 +3,10 @@
 Forward, input gradient, weight gradient and forward+backward (grads of ``sum(y * g)``) on the seed CNN's
 shapes, LeNet's, resnet18's, a CIFAR-like stem and a 1-d conv, each lowering under the process's XLA
 settings and under every ``--xla-options`` setting, all interleaved in one process
-(``benchmarks/layer_breakdown.py`` times them). ``auto`` is what ``conv2d`` picks on this backend. Not a
-test; run ``python benchmarks/conv_lowering.py [-k regex] [--repeats N] [--clock cpu] [--xla-options ...]``.
+(``benchmarks/layer_breakdown.py`` times them). ``auto`` is what ``conv2d`` picks on this backend (on CPU
+each derivative lowered apart); ``taps`` is the elementwise sum under plain autodiff, whose gradients are
+slow: its forward column is the one ``auto`` uses. Not a test; run
+``python benchmarks/conv_lowering.py [-k regex] [--repeats N] [--clock cpu] [--xla-options ...]``.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from jtorch.nn.functional import _conv
 # (name, input shape, weight shape, padding)
 CASES = [
     ("mnist conv1 3->64 3x3", (64, 3, 28, 28), (64, 3, 3, 3), 1),
+    ("lenet conv1 1->6 5x5", (64, 1, 32, 32), (6, 1, 5, 5), 0),
     ("mnist conv2 64->128 3x3", (64, 64, 28, 28), (128, 64, 3, 3), 1),
     ("lenet conv2 6->16 5x5", (64, 6, 14, 14), (16, 6, 5, 5), 0),
     ("cifar 32->64 3x3", (64, 32, 16, 16), (64, 32, 3, 3), 1),
@@ -38,6 +41,7 @@ LOWERINGS = {
     "nchw": lambda x, w, spec: _conv._lax_conv(x, w, spec, channels_last=False),
     "channels-last": lambda x, w, spec: _conv._lax_conv(x, w, spec, channels_last=True),
     "patches": _conv._patches_conv,
+    "taps": _conv._taps_sum,
     "auto": lambda x, w, spec: _conv.conv_lowered(x, w, stride=spec[0], padding=spec[1], lhs_dilation=spec[2],
                                                   rhs_dilation=spec[3], groups=spec[4]),
 }

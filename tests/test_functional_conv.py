@@ -20,6 +20,7 @@ CONV = [
     (1, (2, 24, 9), (6, 8, 3), {"groups": 3, "padding": "same", "dilation": 2}),
     (1, (2, 4, 7), (4, 4, 4), {"padding": "same"}),
     (2, (2, 3, 7, 8), (4, 3, 3, 3), {}),
+    (2, (2, 3, 6, 6), (20, 3, 3, 3), {"padding": 1}),
     (2, (2, 4, 7, 8), (6, 2, 3, 2), {"groups": 2, "stride": 2, "padding": 1, "dilation": (1, 2)}),
     (2, (2, 20, 9, 9), (8, 20, 3, 3), {"padding": "same"}),
     (2, (2, 20, 9, 9), (8, 10, 2, 4), {"padding": "same", "groups": 2, "dilation": (2, 1)}),
@@ -84,14 +85,17 @@ def test_conv_transpose_float64(x64):
     _check("conv_transpose", *CONV_T[3], dtype=np.float64, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("lowering", ["nchw", "channels_last", "patches"])
+@pytest.mark.parametrize("lowering", ["nchw", "channels_last", "patches", "taps", "cpu"])
 def test_lowerings_agree(lowering):
-    """Every lowering, forced, gives torch's values and gradients (the dispatcher picks one per backend)."""
+    """Every lowering, forced, gives torch's values and gradients (the dispatcher picks one per backend;
+    ``cpu`` is XLA:CPU's, each derivative lowered apart)."""
     x, w = rand((2, 6, 7, 8), 1), rand((8, 3, 3, 2), 2)
     spec = ((2, 1), ((1, 2), (0, 1)), (1, 1), (1, 2), 2)
     fn = {"nchw": lambda x, w: _conv._lax_conv(x, w, spec, channels_last=False),
           "channels_last": lambda x, w: _conv._lax_conv(x, w, spec, channels_last=True),
-          "patches": lambda x, w: _conv._patches_conv(x, w, spec)}[lowering]
+          "patches": lambda x, w: _conv._patches_conv(x, w, spec),
+          "taps": lambda x, w: _conv._taps_sum(x, w, spec),
+          "cpu": lambda x, w: _conv._cpu_conv(x, w, spec)}[lowering]
     check_jit(fn, lambda x, w: TF.conv2d(TF.pad(x, (0, 1, 1, 2)), w, stride=(2, 1), dilation=(1, 2), groups=2),
              x, w, rtol=1e-5, atol=1e-5, grad_rtol=1e-4, grad_atol=1e-4)
 
@@ -117,6 +121,23 @@ def test_transforms():
     assert_close(t, np.asarray(F.conv2d(x[1], w) + F.conv2d(x[0], w)), rtol=1e-4, atol=1e-4)
     hess = jax.hessian(lambda w: jnp.sum(F.conv2d(x[0, :1], w) ** 2))(w[:1])
     assert hess.shape == (1, 20, 3, 3) * 2 and bool(jnp.all(jnp.isfinite(hess)))
+
+
+@pytest.mark.parametrize("ws", [(2, 1, 3, 3), (17, 1, 2, 2)], ids=["taps", "patches"])
+def test_cpu_conv_second_order(ws):
+    """The CPU dispatcher's custom JVP (each derivative lowered apart) has the plain conv's second
+    derivatives: a Hessian-vector product (forward over reverse) in x and w together."""
+    x, w = jnp.asarray(rand((2, ws[1], 5, 4), 1)), jnp.asarray(rand(ws, 2))
+    vx, vw = jnp.asarray(rand(x.shape, 3)), jnp.asarray(rand(ws, 4))
+    spec = ((1, 1), ((1, 1), (0, 1)), (1, 1), (1, 1), 1)
+
+    def hvp(conv):
+        loss = lambda x, w: jnp.sum(jnp.tanh(conv(x, w, spec)))  # noqa: E731
+        return jax.jit(lambda x, w: jax.jvp(jax.grad(loss, (0, 1)), (x, w), (vx, vw))[1])(x, w)
+
+    want = hvp(lambda x, w, spec: _conv._lax_conv(x, w, spec, channels_last=False))
+    for got, ref in zip(hvp(_conv._cpu_conv), want):
+        assert_close(got, np.asarray(ref), rtol=1e-4, atol=1e-5)
 
 
 CONV_ERRORS = [

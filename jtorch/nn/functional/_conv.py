@@ -2,18 +2,22 @@
 
 The public layout is PyTorch's: activations ``(N, C, *spatial)``, weights ``(C_out, C_in / groups, *k)``
 (transposed: ``(C_in, C_out / groups, *k)``). How the convolution is lowered is chosen per backend, by
-measurement (``benchmarks/conv_lowering.py``): on XLA:CPU small contractions are a patches matmul and
-larger ones a channels-last ``conv_general_dilated``; GPU/TPU keep NCHW, which is native there.
+measurement (``benchmarks/conv_lowering.py``): on XLA:CPU the forward, input gradient and weight gradient
+are each lowered apart (an elementwise taps sum, a patches matmul or a channels-last
+``conv_general_dilated``, by the layer's size); GPU/TPU keep NCHW, which is native there.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import operator
 from typing import Sequence
 
 import jax
 import jax.numpy as jnp
 from jax import lax
+from jax.custom_derivatives import SymbolicZero
 
 _TORCH_DTYPE = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
                 "int8": "Char", "uint8": "Byte", "int16": "Short", "int32": "Int", "int64": "Long"}
@@ -62,12 +66,24 @@ def window_taps(x: jax.Array, axis: int, kernel, stride, dilation) -> list[jax.A
 
 
 # --- lowering -------------------------------------------------------------------------------------------
-# Measured on 2-core XLA:CPU with XLA's own convolution (jtorch's default, see jtorch._xla_flags;
-# benchmarks/conv_lowering.py): a patches matmul wins while the contraction C_in/groups * prod(k) is small
-# (first layers: the seed CNN's 3->64 forward+backward 12.3 vs 16.7 ms CPU), a channels-last conv above it,
-# with autodiff's weight gradient (the seed CNN's 64->128 forward+backward 133 ms, 275 with a patches
-# weight gradient, PyTorch 152).
+# Measured on 2-core XLA:CPU with XLA's own convolution (jtorch's default, see jtorch._xla_flags) by
+# benchmarks/conv_lowering.py (per layer) and the LeNet-5 training step (min ms of 30x10 steps, jit, 3
+# lowerings interleaved in one process, load 6-7): the forward, the input gradient and the weight
+# gradient are each lowered apart, by the layer's size.
+# - forward: a channels-last ``conv_general_dilated`` above a contraction C_in/groups * prod(k) of 64 (LeNet's
+#   6->16 5x5: 0.67 ms, patches 1.0, taps 1.1); below it a patches matmul, or, for at most 16 outputs per
+#   group (a GEMM that narrow is slow), the taps sum (LeNet's 1->6 5x5: 0.29 ms, patches 1.46; the seed
+#   CNN's 3->64: patches 5.6, taps 7.7 with bias, ReLU and pooling).
+# - weight gradient: always the channels-last conv's (LeNet 1->6: 0.44 ms, patches 1.68; the seed CNN's
+#   64->128: 133 ms forward+backward, 275 with a patches weight gradient, PyTorch 152).
+# - input gradient: the patches matmul's transpose (a GEMM and col2im) below 32 input channels per group
+#   and kernels of at most 25 taps (the col2im matrix is then at most 25x the gradient); the conv's above
+#   (LeNet 6->16 0.66 ms vs 1.84; the seed CNN's 3->64 3.7 vs 12.9; 32->64 3x3 10.2 vs 6.2).
+# LeNet's step went from 9.7-10.3 ms to 6.3-6.9 (channels-last input gradient: 6.7-7.8).
 _PATCHES_MAX_CONTRACTION = 64
+_TAPS_MAX_GROUP_OUTPUTS = 16
+_PATCHES_INPUT_GRAD_MAX_CHANNELS = 32
+_PATCHES_INPUT_GRAD_MAX_TAPS = 25
 
 
 def _lax_conv(x, w, spec, channels_last: bool):
@@ -101,14 +117,71 @@ def _patches_conv(x, w, spec):
     return jnp.moveaxis(y.reshape(y.shape[:x.ndim - 1] + (c_out,)), -1, 1)
 
 
+def _taps_sum(x, w, spec):
+    """The conv as a sum over (input channel, kernel offset) of an input slice times a weight column: one
+    elementwise loop, with no patches matrix (for tiny contractions such as a 1-channel input)."""
+    stride, padding, lhs_dilation, rhs_dilation, groups = spec
+    config = [(0, 0, 0)] * 2 + [(lo, hi, ld - 1) for (lo, hi), ld in zip(padding, lhs_dilation)]
+    xp = lax.pad(x, jnp.zeros((), x.dtype), config)
+    (c_out, c_in_g), kernel = w.shape[:2], w.shape[2:]
+    acc = jnp.promote_types(x.dtype, jnp.float32) if jnp.issubdtype(x.dtype, jnp.inexact) else x.dtype
+    w = w.astype(acc).reshape((groups, c_out // groups, c_in_g, math.prod(kernel)) + (1,) * len(kernel))
+    y = None
+    for t, tap in enumerate(window_taps(xp, 2, kernel, stride, rhs_dilation)):
+        tap = tap.reshape((tap.shape[0], groups, c_in_g, 1) + tap.shape[2:]).astype(acc)
+        for c in range(c_in_g):
+            term = tap[:, :, c] * w[:, :, c, t]
+            y = term if y is None else y + term
+    return y.reshape((y.shape[0], c_out) + y.shape[3:]).astype(x.dtype)
+
+
+def _materialised(lowering, x, w, spec):
+    """``lowering(x, w, spec)`` inside a conditional whose branches are both that lowering (the predicate is
+    False only on a NaN weight), so XLA computes it once, and also its transpose: an elementwise result (the
+    taps sum, col2im) is otherwise fused into each consumer (bias, ReLU, every pooling window, the ReLU
+    mask of the backward) and recomputed there (LeNet's step 2x slower)."""
+    probe = w.reshape(-1)[0]
+    fn = functools.partial(lowering, spec=spec)
+    return lax.cond(probe == probe, fn, fn, x, w)
+
+
+def _contraction(w) -> int:
+    return w.shape[1] * math.prod(w.shape[2:])
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(2,))
+def _cpu_conv(x, w, spec):
+    if not 0 < _contraction(w) <= _PATCHES_MAX_CONTRACTION:
+        return _lax_conv(x, w, spec, channels_last=True)
+    if w.shape[0] // spec[4] <= _TAPS_MAX_GROUP_OUTPUTS:
+        return _materialised(_taps_sum, x, w, spec)
+    return _patches_conv(x, w, spec)
+
+
+# The tangent is linear in dx and in dw, and reverse mode transposes each term: the input gradient is the
+# transpose of the term in dx, the weight gradient that of the term in dw, each lowered its fastest way.
+@functools.partial(_cpu_conv.defjvp, symbolic_zeros=True)
+def _cpu_conv_jvp(spec, primals, tangents):
+    (x, w), (dx, dw) = primals, tangents
+    terms = []
+    if not isinstance(dx, SymbolicZero):
+        if (0 < w.shape[1] < _PATCHES_INPUT_GRAD_MAX_CHANNELS
+                and math.prod(w.shape[2:]) <= _PATCHES_INPUT_GRAD_MAX_TAPS):
+            terms.append(_materialised(_patches_conv, dx, w, spec))
+        else:
+            terms.append(_lax_conv(dx, w, spec, channels_last=True))
+    if not isinstance(dw, SymbolicZero):
+        terms.append(_lax_conv(x, dw, spec, channels_last=True))
+    y = _cpu_conv(x, w, spec)
+    return y, functools.reduce(operator.add, terms) if terms else jnp.zeros_like(y)
+
+
 def conv_lowered(x, w, *, stride, padding, lhs_dilation, rhs_dilation, groups) -> jax.Array:
     """``lax.conv_general_dilated`` on NCHW/OIHW arrays, lowered the fastest measured way for the backend."""
     spec = (tuple(stride), tuple(padding), tuple(lhs_dilation), tuple(rhs_dilation), groups)
     if jax.default_backend() != "cpu":
         return _lax_conv(x, w, spec, channels_last=False)
-    if w.shape[1] * math.prod(w.shape[2:]) <= _PATCHES_MAX_CONTRACTION:
-        return _patches_conv(x, w, spec)
-    return _lax_conv(x, w, spec, channels_last=True)
+    return _cpu_conv(x, w, spec)
 
 
 def _check_common(x, weight, bias, n, name, stride, dilation, groups, out_channels):
