@@ -49,7 +49,8 @@ def test_avg_pool(n, xs, kw, count_include_pad):
 
 def test_max_pool_ties_nan_and_indices_dtype(x64):
     # All-equal windows: torch returns and differentiates the first maximum; NaN wins.
-    check_jit(lambda x: F.max_pool2d(x, 2, 1), lambda x: TF.max_pool2d(x, 2, 1), np.ones((1, 1, 4, 4)))
+    for stride in (1, 2):  # overlapping windows, and tiling ones (differentiated as blocks)
+        check_jit(lambda x: F.max_pool2d(x, 2, stride), lambda x: TF.max_pool2d(x, 2, stride), np.ones((1, 1, 4, 4)))
     x = np.array([[[1., 1., np.nan, 2., np.nan, 3.]]])
     check_jit(lambda x: F.max_pool1d(x, 2), lambda x: TF.max_pool1d(x, 2), x)  # the gradient goes to the NaN
     assert_close(F.max_pool1d(jnp.asarray(x), 2, return_indices=True), TF.max_pool1d(torch.tensor(x), 2,

@@ -3,6 +3,7 @@ flat per-plane ``return_indices`` and first-maximum tie rule, gradient included.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 
 import jax
@@ -78,6 +79,33 @@ def _window_max_jvp(primals, tangents):
     return _window_max(taps), jnp.sum(jnp.where(first, d_taps, 0), axis=-1, dtype=d_taps.dtype)
 
 
+def _blocks(x: jax.Array, k) -> jax.Array:
+    """Windows that tile ``x``'s spatial axes exactly (stride = kernel) as ``(N, C, *out, prod(k))``, by
+    reshape and transpose: their adjoint is too, where that of strided slices is one padding per tap."""
+    n, out = len(k), [size // ki for size, ki in zip(x.shape[2:], k)]
+    x = x.reshape(x.shape[:2] + tuple(itertools.chain(*zip(out, k))))
+    x = jnp.transpose(x, (0, 1) + tuple(range(2, 2 + 2 * n, 2)) + tuple(range(3, 3 + 2 * n, 2)))
+    return x.reshape(x.shape[:2 + n] + (-1,))
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1,))
+def _block_max(x: jax.Array, k) -> jax.Array:
+    return jnp.max(jnp.stack(window_taps(x, 2, k, k, (1,) * len(k)), axis=-1), axis=-1)
+
+
+# The maximum of tiling windows, as :func:`_window_max`, whose tangent reads the windows as blocks: XLA:CPU
+# fuses the max over strided slices well (over blocks: 2-4x slower), and the gradient's scatter as a
+# reshape (over slices: one padding per tap). 2x2 pooling after ReLU, forward+backward, jit, interleaved,
+# load ~6: LeNet's 64x6x28x28 0.79 -> 0.51 ms, the seed CNN's 64x128x28x28 18.2 -> 14.5 ms; LeNet's
+# training step 6.3 -> 4.9-5.3 ms.
+@_block_max.defjvp
+def _block_max_jvp(k, primals, tangents):
+    (x,), (dx,) = primals, tangents
+    taps = _blocks(x, k)
+    first = jnp.argmax(taps, axis=-1)[..., None] == jnp.arange(taps.shape[-1])
+    return _block_max(x, k), jnp.sum(jnp.where(first, _blocks(dx, k), 0), axis=-1, dtype=dx.dtype)
+
+
 def _first_max(taps: jax.Array, table: np.ndarray, unbatched: bool, return_indices: bool):
     """Torch's max over the last axis of ``taps``: the first maximum (NaN wins), gradient to it only, index."""
     y = _window_max(taps) if jnp.issubdtype(taps.dtype, jnp.inexact) else jnp.max(taps, axis=-1)
@@ -91,6 +119,9 @@ def _first_max(taps: jax.Array, table: np.ndarray, unbatched: bool, return_indic
 def _max_pool(n, input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     xp, unbatched, k, s, p, d, out, sizes = _windows(f"max_pool{n}d", n, input, kernel_size, stride, padding,
                                                      dilation, ceil_mode, _lowest(input.dtype))
+    if s == k and set(d) == {1} and not return_indices and jnp.issubdtype(xp.dtype, jnp.inexact):
+        y = _block_max(xp, k)
+        return y[0] if unbatched else y
     taps = jnp.stack(window_taps(xp, 2, k, s, d), axis=-1)
     coords = [(np.arange(o) * si - pi)[:, None] + np.arange(ki) * di for o, si, pi, ki, di in zip(out, s, p, k, d)]
     table = _window_table([np.where((c >= 0) & (c < size), c, -1) for c, size in zip(coords, sizes)], sizes)
