@@ -64,6 +64,12 @@ def _window_table(coords, sizes) -> np.ndarray:
     return table.reshape(table.shape[:n] + (-1,))
 
 
+def _first(taps: jax.Array) -> jax.Array:
+    """One-hot mask of the first maximum over the last axis (NaN wins); int32 positions, never int64 (half
+    the memory under x64, where the facade runs)."""
+    return lax.argmax(taps, taps.ndim - 1, np.int32)[..., None] == np.arange(taps.shape[-1], dtype=np.int32)
+
+
 @jax.custom_jvp
 def _window_max(taps: jax.Array) -> jax.Array:
     return jnp.max(taps, axis=-1)
@@ -75,8 +81,7 @@ def _window_max(taps: jax.Array) -> jax.Array:
 @_window_max.defjvp
 def _window_max_jvp(primals, tangents):
     (taps,), (d_taps,) = primals, tangents
-    first = jnp.argmax(taps, axis=-1)[..., None] == jnp.arange(taps.shape[-1])
-    return _window_max(taps), jnp.sum(jnp.where(first, d_taps, 0), axis=-1, dtype=d_taps.dtype)
+    return _window_max(taps), jnp.sum(jnp.where(_first(taps), d_taps, 0), axis=-1, dtype=d_taps.dtype)
 
 
 def _blocks(x: jax.Array, k) -> jax.Array:
@@ -101,8 +106,7 @@ def _block_max(x: jax.Array, k) -> jax.Array:
 @_block_max.defjvp
 def _block_max_jvp(k, primals, tangents):
     (x,), (dx,) = primals, tangents
-    taps = _blocks(x, k)
-    first = jnp.argmax(taps, axis=-1)[..., None] == jnp.arange(taps.shape[-1])
+    first = _first(_blocks(x, k))
     return _block_max(x, k), jnp.sum(jnp.where(first, _blocks(dx, k), 0), axis=-1, dtype=dx.dtype)
 
 
