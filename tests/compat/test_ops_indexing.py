@@ -125,3 +125,23 @@ def test_out_of_range_int_raises_index_error(index):
     assert str(got.value) == str(want.value)
     with pytest.raises(IndexError):
         torch.tensor(A)[index] = 1.0
+
+
+def test_mask_assignment_of_one_value_compiles_once():
+    """``x[x > t] = 0`` in a loop: the number of selected elements changes, the executable does not."""
+    import torch as real
+    from jtorch.compat import engine
+
+    def run(lib, thresholds):
+        x = lib.arange(12.0).reshape(3, 4)
+        out = []
+        for t in thresholds:
+            y = x * 1
+            y[y > t] = -1.0
+            out.append(y.sum().item())
+        return out
+
+    run(torch, (2.0, 3.0))  # the first iteration also computes x
+    engine.reset_stats()
+    assert run(torch, (7.0, 9.5, 0.5)) == run(real, (7.0, 9.5, 0.5))
+    assert engine.stats()["compilations"] == 0 and engine.stats()["syncs"] == 3  # one per .item()

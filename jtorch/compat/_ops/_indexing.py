@@ -73,6 +73,17 @@ def _box_set(x, value, starts, *, box, shape):
 _BOX = {name: Op("index", _box_get, name, saves=False)
         for name in ("SelectBackward0", "SliceBackward0", "UnsqueezeBackward0")}
 _BOX_SET = Op("index_write", _box_set, "torch::autograd::CopySlices")
+# ``x[mask] = v`` with one value for every selected element: a select under the mask (over x's leading dims),
+# whose shapes do not depend on how many elements the mask selects, so a loop compiles once.
+_MASK_SET = Op("index_put", lambda x, mask, v: jnp.where(mask.reshape(mask.shape + (1,) * (x.ndim - mask.ndim)),
+                                                        v, x), "IndexPutBackward0")
+
+
+def _one_value_mask(self: Tensor, idx, value) -> bool:
+    """Whether ``self[idx] = value`` sets every element a boolean mask over leading dims selects to one value."""
+    if not (_is_mask(idx) and 0 < idx.dim() <= self.dim() and tuple(idx.shape) == tuple(self.shape)[:idx.dim()]):
+        return False
+    return isinstance(value, SCALARS) or isinstance(value, Tensor) and value.dim() <= 1 and value.numel() == 1
 _tensor.WRITE_OPS.update(dict.fromkeys(_BOX.values(), _BOX_SET))
 
 
@@ -220,8 +231,11 @@ def _box_view(base: Tensor, box_static: tuple, starts, grad_name: str) -> Tensor
 
 
 def setitem(self: Tensor, idx, value) -> None:
-    static, arrays = _normalize(self, idx)
     dt = self._node.dtype
+    if _one_value_mask(self, idx, value):
+        inplace(self, call(_MASK_SET, (self, idx, as_node(value, dt))), "setitem")
+        return
+    static, arrays = _normalize(self, idx)
     vnode = as_node(value, dt) if isinstance(value, (Tensor, *SCALARS)) else _index_tensor(value)._node
     box = None if arrays else _box(static, tuple(self.shape))
     if box is not None:
