@@ -145,3 +145,27 @@ def test_mask_assignment_of_one_value_compiles_once():
     engine.reset_stats()
     assert run(torch, (7.0, 9.5, 0.5)) == run(real, (7.0, 9.5, 0.5))
     assert engine.stats()["compilations"] == 0 and engine.stats()["syncs"] == 3  # one per .item()
+
+
+def test_mask_assignment_of_one_value_matches_torch():
+    import torch as real
+
+    def run(lib):
+        out = []
+        y = lib.arange(12).reshape(3, 4)
+        y[y % 2 == 0] = 7.9  # cast to the int dtype
+        z = lib.arange(12.0).reshape(3, 4)
+        z[lib.tensor([True, False, True])] = lib.tensor([-1.0])  # a leading-dim mask, a 1-element value
+        v = lib.tensor(0.5, requires_grad=True)
+        w = lib.ones(4, requires_grad=True)
+        a = w * 1
+        a[lib.tensor([True, False, True, True])] = v * 2
+        a.sum().backward()
+        out += [y.tolist(), z.tolist(), a.tolist(), type(a.grad_fn).__name__, v.grad.item(), w.grad.tolist()]
+        try:
+            lib.zeros(2, 3)[lib.tensor([True, False, True])] = 1
+        except IndexError as e:
+            out.append(str(e))
+        return out
+
+    assert run(torch) == run(real)
