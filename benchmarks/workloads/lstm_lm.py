@@ -1,11 +1,11 @@
 """An LSTM language model (PyTorch's word_language_model example): Embedding(10000, 200), 2-layer
 LSTM(200, 200), Linear decoder, on sequences of 35 by batch 20, hidden state carried (detached) across
-steps, CrossEntropyLoss, SGD(lr=20). The example's ``clip_grad_norm_`` is left out: the facade's needs
-``torch.linalg.vector_norm``, which it does not have yet."""
+steps, CrossEntropyLoss, ``clip_grad_norm_(model.parameters(), 0.25)`` and SGD(lr=20), as the example trains."""
 import dataclasses
 
 import jax
 import jax.numpy as jnp
+import optax
 
 from jtorch import nn, optim
 from jtorch.nn import functional as F
@@ -44,6 +44,7 @@ def build(lib, quick, sizes=SIZES):
         state[0] = new_state
         loss = criterion(output, y)
         loss.backward()
+        lib.nn.utils.clip_grad_norm_(model.parameters(), 0.25)
         optimizer.step()
         return loss
 
@@ -75,7 +76,7 @@ def core(quick):
     ntoken, hidden, layers, seq, batch = SIZES
     model = _RNNModel(nn.Embedding(ntoken, hidden), nn.LSTM(hidden, hidden, layers), nn.Linear(hidden, ntoken))
     x, y = core_arrays(inputs((seq, batch), classes=ntoken), inputs((seq * batch,), classes=ntoken, seed=1))
-    return train_step(model, F.cross_entropy, optim.sgd(lr=20), x, y)
+    return train_step(model, F.cross_entropy, optax.chain(optim.clip_grad_norm(0.25), optim.sgd(lr=20)), x, y)
 
 
 WORKLOADS = [Workload("LSTM LM + SGD", build, core, heavy=True)]
