@@ -34,10 +34,13 @@ class GradFn(Node_):
     def name(self) -> str:
         if type(self) is not GradFn:
             return type(self)._name
-        node = self._node
+        node, index = self._node, 0
         while node.op is SELECT:  # an output of a multi-output op shows its producer's name
-            node = node.inputs[0]
-        return node.op.grad_name or f"{node.op.name.capitalize()}Backward0"
+            index, node = node.static[0][1], node.inputs[0]
+        name = node.op.grad_name
+        if isinstance(name, tuple):  # one name per output: PyTorch's modules build them with different ops
+            return name[index]
+        return name or f"{node.op.name.capitalize()}Backward0"
 
     @property
     def next_functions(self):

@@ -46,9 +46,14 @@ def _add(x, value, *arrays, index):
     return x.at[_decode(index, arrays)].add(value.astype(x.dtype))
 
 
-_BASIC = Op("index", _get, "SliceBackward0", saves=False)
-_tensor.WRITE_OPS[_BASIC] = Op("index_write", _set, "torch::autograd::CopySlices")
+# PyTorch names a basic index's grad_fn for its last step: SelectBackward0 (an int), SliceBackward0 (a slice
+# that is not the whole dim, or a bare ``x[:]``), UnsqueezeBackward0 (None); AliasBackward0 when no step.
+_STEPS = ("SelectBackward0", "SliceBackward0", "UnsqueezeBackward0", "AliasBackward0")
+_BASIC_WRITE = Op("index_write", _set, "torch::autograd::CopySlices")
+_BASIC = {name: Op("index", _get, name, saves=False) for name in _STEPS}
+_tensor.WRITE_OPS.update(dict.fromkeys(_BASIC.values(), _BASIC_WRITE))
 _GATHER = Op("index", _get, "IndexBackward0")
+_MASKED_SELECT = Op("index", _get, "MaskedSelectBackward0")
 _SCATTER = Op("index_put", _set, "IndexPutBackward0")
 _SCATTER_ADD = Op("index_put", _add, "IndexPutBackward0")
 
@@ -70,8 +75,7 @@ def _box_set(x, value, starts, *, box, shape):
     return lax.dynamic_update_slice(x, value, _box_starts(box, starts))
 
 
-_BOX = {name: Op("index", _box_get, name, saves=False)
-        for name in ("SelectBackward0", "SliceBackward0", "UnsqueezeBackward0")}
+_BOX = {name: Op("index", _box_get, name, saves=False) for name in _STEPS}
 _BOX_SET = Op("index_write", _box_set, "torch::autograd::CopySlices")
 # ``x[mask] = v`` with one value for every selected element: a select under the mask (over x's leading dims),
 # whose shapes do not depend on how many elements the mask selects, so a loop compiles once.
@@ -88,11 +92,10 @@ _tensor.WRITE_OPS.update(dict.fromkeys(_BOX.values(), _BOX_SET))
 
 
 def _box(static: tuple, shape: tuple) -> tuple | None:
-    """A basic index whose slices have step 1 as a box: ``(static, start leaf, grad name)`` where static
-    holds per-dim ``(start or None when runtime, size)`` and the result shape; None when it has no runtime
-    start (or a stepped slice), so the plain static view is as cheap. The grad name is PyTorch's for the
-    last step it takes (full slices are no step)."""
-    box, starts, out, dim, last = [], [], [], 0, "SliceBackward0"
+    """A basic index whose slices have step 1 as a box: ``(static, start leaf)`` where static holds per-dim
+    ``(start or None when runtime, size)`` and the result shape; None when it has no runtime start (or a
+    stepped slice), so the plain static view is as cheap."""
+    box, starts, out, dim = [], [], [], 0
     n_used = sum(e[0] in "is" for e in static)
     for e in static:
         kind = e[0]
@@ -103,11 +106,10 @@ def _box(static: tuple, shape: tuple) -> tuple | None:
                 dim += 1
         elif kind == "n":
             out.append(1)
-            last = "UnsqueezeBackward0"
         elif kind == "i":
             box.append((None, 1))
             starts.append(e[1])
-            dim, last = dim + 1, "SelectBackward0"
+            dim += 1
         else:
             if e[3] not in (None, 1):
                 return None
@@ -116,13 +118,34 @@ def _box(static: tuple, shape: tuple) -> tuple | None:
             box.append((0, size) if e[1] is None else (None, size))
             starts += [] if e[1] is None else [lo]
             out.append(size)
-            dim, last = dim + 1, last if size == shape[dim] and lo == 0 else "SliceBackward0"
+            dim += 1
     if not starts:
         return None
     box += [(0, n) for n in shape[dim:]]
     out += shape[dim:]
     leaf = engine.constant(np.asarray(starts, np.int64))
-    return (("box", tuple(box)), ("shape", tuple(out))), leaf, last
+    return (("box", tuple(box)), ("shape", tuple(out))), leaf
+
+
+def _step_name(static: tuple, shape: tuple, bare: bool) -> str:
+    """PyTorch's grad_fn name of a basic index: its last step's (a whole-dim slice is no step, except in a
+    bare ``x[:]``)."""
+    if bare:
+        return "SliceBackward0"
+    last, dim, n_used = "AliasBackward0", 0, sum(e[0] in "is" for e in static)
+    for e in static:
+        kind = e[0]
+        if kind == "e":
+            dim += len(shape) - n_used
+        elif kind == "n":
+            last = "UnsqueezeBackward0"
+        else:
+            if kind == "i":
+                last = "SelectBackward0"
+            elif slice(*e[1:]).indices(shape[dim]) != (0, shape[dim], 1):
+                last = "SliceBackward0"
+            dim += 1
+    return last
 
 
 def _normalize(t: Tensor, idx) -> tuple[tuple, list[Tensor]]:
@@ -216,10 +239,12 @@ def getitem(self: Tensor, idx) -> Tensor:
     static, arrays = _normalize(self, idx)
     if arrays:
         return call(_GATHER, (self, *arrays), (("index", static),))
-    box = _box(static, tuple(self.shape))
+    shape = tuple(self.shape)
+    name = _step_name(static, shape, isinstance(idx, slice))
+    box = _box(static, shape)
     if box is None:
-        return view(self, _BASIC, (("index", static),))
-    return _box_view(self, *box)
+        return view(self, _BASIC[name], (("index", static),))
+    return _box_view(self, *box, name)
 
 
 def _box_view(base: Tensor, box_static: tuple, starts, grad_name: str) -> Tensor:
@@ -241,7 +266,7 @@ def setitem(self: Tensor, idx, value) -> None:
     if box is not None:
         result = call(_BOX_SET, (self, vnode, box[1]), box[0])
     else:
-        op = _tensor.WRITE_OPS[_BASIC] if not arrays else _SCATTER
+        op = _BASIC_WRITE if not arrays else _SCATTER
         result = call(op, (self, vnode, *arrays), (("index", static),))
     inplace(self, result, "setitem")
 
@@ -291,5 +316,7 @@ def argwhere(input) -> Tensor:
 def masked_select(input, mask) -> Tensor:
     from ._pointwise import _broadcast_shape
     shape = _broadcast_shape(tuple(input.shape), tuple(mask.shape)) or (1,)  # a 0-d pair selects from one element
-    return getitem(input.expand(*shape), mask.expand(*shape))
+    input = input.expand(*shape)
+    static, arrays = _normalize(input, mask.expand(*shape))
+    return call(_MASKED_SELECT, (input, *arrays), (("index", static),))
 

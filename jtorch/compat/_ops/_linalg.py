@@ -16,7 +16,7 @@ _MATMUL = Op("matmul", jnp.matmul, "MmBackward0")
 _BMM = Op("bmm", jnp.matmul, "BmmBackward0")
 _MV = Op("mv", jnp.matmul, "MvBackward0")
 _DOT = Op("dot", jnp.dot, "DotBackward0")
-_OUTER = Op("outer", jnp.outer, "OuterBackward0")
+_OUTER = Op("outer", jnp.outer, "MulBackward0")  # PyTorch's outer is a broadcast mul
 _INNER = Op("inner", jnp.inner, "ViewBackward0")
 _UNSAFE = Op("matmul", jnp.matmul, "UnsafeViewBackward0")
 

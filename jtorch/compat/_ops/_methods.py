@@ -7,12 +7,14 @@ import numpy as np
 from .. import _device, _dtype, _grad_mode, _printing, engine
 from .._tensor import DETACHED, Tensor, call
 from ..engine import Op
+from . import _strides
 from ._convert import as_tensor, cast
 from ._creation import _FULL
 from ._misc import ZERO, filled
 from ._registry import inplace, register
 
 _CLONE = Op("clone", lambda x: x, "CloneBackward0")
+_COPY = Op("copy", lambda x: x, "torch::autograd::CopyBackwards")
 
 Tensor.dtype = property(lambda self: _dtype.from_any(self._node.dtype))
 Tensor.device = property(lambda self: _device.device("cpu"))
@@ -27,12 +29,13 @@ def clone(input, *, memory_format=None) -> Tensor:
 
 @register("contiguous", function=False)
 def contiguous(self, memory_format=None) -> Tensor:
-    return self
+    """``self``, or a copy (``CloneBackward0``) of a view whose PyTorch strides are not contiguous."""
+    return self if _strides.is_contiguous(self) else clone(self)
 
 
 @register("is_contiguous", function=False)
 def is_contiguous(self, memory_format=None) -> bool:
-    return True
+    return _strides.is_contiguous(self)
 
 
 @register("is_floating_point")
@@ -159,4 +162,4 @@ def fill_(self, value) -> Tensor:
 def copy_(self, src, non_blocking: bool = False) -> Tensor:
     """Copies ``src`` (broadcast, cast to ``self``'s dtype) into ``self``; differentiable w.r.t. ``src``."""
     src = src if isinstance(src, Tensor) else as_tensor(src)
-    return inplace(self, cast(call(_CLONE, (src.expand(*self.shape),)), self._node.dtype), "copy_")
+    return inplace(self, call(_COPY, (cast(src.expand(*self.shape), self._node.dtype),)), "copy_")

@@ -120,6 +120,9 @@ _ADD = _binary_op("add", jnp.add, "AddBackward0", saves=False)
 _SUB = _binary_op("sub", jnp.subtract, "SubBackward0", saves=False)
 _MUL = _binary_op("mul", jnp.multiply, "MulBackward0")
 _DIV = _binary_op("div", jnp.true_divide, "DivBackward0")
+# a Python number minus / over a tensor: PyTorch's rsub, and reciprocal-then-mul
+_RSUB = Op("sub", _SUB.fn, "RsubBackward1", saves=False)
+_RDIV = Op("div", _DIV.fn, "MulBackward0")
 _FLOOR_DIV = _binary_op("floor_divide", jnp.floor_divide, "DivBackward0")
 _TRUNC_DIV = _binary_op("trunc_divide", lambda a, b: jnp.trunc(a / b).astype(a.dtype)
                         if jnp.issubdtype(a.dtype, jnp.floating) else lax.div(a, b), "DivBackward0")
@@ -176,7 +179,7 @@ def sub(input, other, *, alpha=1, out=None) -> Tensor:
         _bool_sub_error(_is_bool(input) and _is_bool(other))
     if alpha != 1:
         other = _scaled(other, alpha)
-    return _binary(_SUB, "sub", input, other, promote(input, other), out)
+    return _binary(_SUB if isinstance(input, Tensor) else _RSUB, "sub", input, other, promote(input, other), out)
 
 
 def _is_bool(x) -> bool:
@@ -203,7 +206,8 @@ def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     """True division (ints give the default float dtype), or ``rounding_mode='trunc'|'floor'``."""
     dt = promote(input, other)
     if rounding_mode is None:
-        return _binary(_DIV, "div", input, other, dt if _is_float(dt) else _default_float(), out)
+        return _binary(_DIV if isinstance(input, Tensor) else _RDIV, "div", input, other,
+                       dt if _is_float(dt) else _default_float(), out)
     if rounding_mode in ("floor", "trunc") and dt == _BOOL:
         raise _no_bool_kernel(f"div_{rounding_mode}_cpu", input, other)
     if rounding_mode == "floor":

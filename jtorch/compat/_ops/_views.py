@@ -9,10 +9,11 @@ import math
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _tensor
-from .._tensor import Tensor, view
+from .. import _tensor, engine
+from .._tensor import Tensor, call, view
 from ..engine import Op
 from ._registry import dims, register
+from ._strides import is_contiguous, strides, view_strides
 
 
 def _view_op(name: str, fwd, write, grad_name: str) -> Op:
@@ -31,6 +32,10 @@ _PERMUTE = _view_op("permute", lambda x, *, perm: jnp.transpose(x, perm),
                     "PermuteBackward0")
 _TRANSPOSE = _view_op("transpose", _PERMUTE.fn, _tensor.WRITE_OPS[_PERMUTE].fn, "TransposeBackward0")
 _T_VIEW = _view_op("t", _PERMUTE.fn, _tensor.WRITE_OPS[_PERMUTE].fn, "TBackward0")
+# ``reshape`` of a non-contiguous view: PyTorch's _reshape_alias where strides allow a view, else a copy
+# (clone + _unsafe_view) that is not a view of the input
+_RESHAPE_ALIAS = _view_op("reshape", _RESHAPE.fn, _tensor.WRITE_OPS[_RESHAPE].fn, "ReshapeAliasBackward0")
+_UNSAFE_VIEW = Op("reshape", _RESHAPE.fn, "UnsafeViewBackward0")
 _EXPAND = Op("expand", lambda x, *, shape: jnp.broadcast_to(x, shape), "ExpandBackward0", saves=False)
 
 
@@ -58,18 +63,28 @@ def _shape_args(shape) -> tuple:
     return tuple(shape)
 
 
-def _reshape(t: Tensor, shape: tuple) -> Tensor:
-    return view(t, _RESHAPE, (("shape", _infer_shape(shape, t.numel())),))
+def _reshape(t: Tensor, shape: tuple, copy_if_needed: bool = True) -> Tensor:
+    """A view of ``t`` with ``shape``; where PyTorch's strides allow no such view, a copy (reshape) or
+    PyTorch's error (view)."""
+    static = (("shape", _infer_shape(shape, t.numel())),)
+    if t._base is None or is_contiguous(t):
+        return view(t, _RESHAPE, static)
+    if view_strides(*strides(t), static[0][1]) is not None:
+        return view(t, _RESHAPE_ALIAS if copy_if_needed else _RESHAPE, static)
+    if not copy_if_needed:
+        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
+                           "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+    return call(_UNSAFE_VIEW, (t,), static)
 
 
 @register("view", function=False)
 def view_(self, *shape) -> Tensor:
-    """``Tensor.view``: the same data with a new shape. jtorch tensors are always contiguous, so every
-    view PyTorch allows works; ``view(dtype)`` is not supported."""
+    """``Tensor.view``: the same data with a new shape, where PyTorch's strides allow it; ``view(dtype)``
+    is not supported."""
     from .. import _dtype
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         raise NotImplementedError("Tensor.view(dtype)")
-    return _reshape(self, _shape_args(shape))
+    return _reshape(self, _shape_args(shape), False)
 
 
 @register("reshape")
@@ -79,7 +94,7 @@ def reshape(input, *shape) -> Tensor:
 
 @register("view_as", function=False)
 def view_as(self, other) -> Tensor:
-    return _reshape(self, tuple(other.shape))
+    return _reshape(self, tuple(other.shape), False)
 
 
 @register("reshape_as", function=False)
@@ -95,6 +110,8 @@ def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     s, e = dims((start_dim, end_dim), len(shape))
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:  # PyTorch returns the input itself
+        return input
     return _reshape(input, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
 
 
@@ -211,7 +228,6 @@ def expand(self, *sizes) -> Tensor:
                                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                                f"{list(shape)}")
         out.append(int(s))
-    from .._tensor import call
     return call(_EXPAND, (self,), (("shape", tuple(out)),))
 
 
@@ -220,13 +236,22 @@ def expand_as(self, other) -> Tensor:
     return expand(self, *other.shape)
 
 
+# the in-place forms' grad_fn names: PyTorch numbers them after the out-of-place overloads
+_INPLACE_OPS = {op: Op(op.name + "_", op.fn, grad, saves=False) for op, grad in (
+    (_UNSQUEEZE, "UnsqueezeBackward1"), (_T_VIEW, "TBackward1"), (_TRANSPOSE, "TransposeBackward1"),
+    *((op, f"SqueezeBackward{k + 3}") for k, op in enumerate(_SQUEEZE)))}
+
+
 def _inplace_view(name: str, fn):
     """``unsqueeze_`` and friends: rebind the tensor to the reshaped node (its shape changes)."""
 
     def method(self, *args, **kwargs) -> Tensor:
         if self._base is not None:
             raise NotImplementedError(f"Tensor.{name} on a view")
-        self._write(fn(self, *args, **kwargs)._node)
+        node = fn(self, *args, **kwargs)._node
+        new = engine.apply(_INPLACE_OPS[node.op], node.inputs, node.static, node.requires_grad,
+                           (node.shape, node.dtype))
+        self._write(new)
         return self
 
     method.__name__ = name

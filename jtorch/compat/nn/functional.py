@@ -30,7 +30,17 @@ _GRAD_NAMES = {
     "embedding": "EmbeddingBackward0", "layer_norm": "NativeLayerNormBackward0",
     "batch_norm": "NativeBatchNormBackward0", "gelu": "GeluBackward0", "elu": "EluBackward0",
     "hardtanh": "HardtanhBackward0", "softplus": "SoftplusBackward0", "silu": "SiluBackward0",
-    "adaptive_avg_pool2d": "MeanBackward1", "interpolate": "UpsampleNearest2DBackward0",
+    "relu6": "HardtanhBackward0", "selu": "EluBackward0", "logsigmoid": "LogSigmoidBackward0",
+    "softsign": "DivBackward0", "tanhshrink": "SubBackward0", "normalize": "DivBackward0",
+    "cosine_similarity": "SumBackward1", "pairwise_distance": "NormBackward1", "group_norm": "NativeGroupNormBackward0",
+    "adaptive_max_pool1d": "SqueezeBackward1", "adaptive_max_pool2d": "AdaptiveMaxPool2DBackward0",
+    "adaptive_max_pool3d": "AdaptiveMaxPool3DBackward0", "avg_pool1d": "SqueezeBackward1",
+    "avg_pool3d": "AvgPool3DBackward0", "max_pool3d": "MaxPool3DWithIndicesBackward0", "lp_pool1d": "PowBackward0",
+    "lp_pool2d": "PowBackward0", "lp_pool3d": "PowBackward0", "local_response_norm": "DivBackward0",
+    "unfold": "Im2ColBackward0", "fold": "Col2ImBackward0", "dropout1d": "MulBackward0", "dropout2d": "MulBackward0",
+    "dropout3d": "MulBackward0", "alpha_dropout": "AddBackward0", "feature_alpha_dropout": "AddBackward0",
+    "celu": "CeluBackward0", "max_unpool1d": "SqueezeBackward1", "max_unpool2d": "MaxUnpool2DBackward0",
+    "max_unpool3d": "MaxUnpool3DBackward0",
     "smooth_l1_loss": "SmoothL1LossBackward0", "binary_cross_entropy_with_logits":
         "BinaryCrossEntropyWithLogitsBackward0", "kl_div": "KlDivBackward0", "softmin": "SoftmaxBackward0",
 }
@@ -67,11 +77,51 @@ def _cross_entropy_grad_name(arguments: dict) -> str:
     return "AddBackward0" if arguments.get("label_smoothing") else "NllLossBackward0"
 
 
+def _spatial_rank(arguments: dict) -> int:
+    """The spatial rank of the call's ``input`` (2 when not a Tensor)."""
+    input = arguments.get("input")
+    return input.dim() - 2 if isinstance(input, Tensor) else 2
+
+
+_RESAMPLE_KINDS = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear", "bilinear": "Bilinear",
+                   "bicubic": "Bicubic", "trilinear": "Trilinear"}
+
+
+def resample_name(mode: str, n: int) -> str:
+    """interpolate / upsample: PyTorch's kernel per mode and spatial rank (``area`` is an adaptive average pool)."""
+    if mode == "area":
+        return adaptive_avg_name(2, n)
+    return f"Upsample{_RESAMPLE_KINDS.get(mode, 'Nearest')}{n}DBackward0"
+
+
+def _resample_grad_name(mode: str):
+    return lambda arguments: resample_name(arguments.get("mode", mode), _spatial_rank(arguments))
+
+
+def adaptive_avg_name(output_size, n: int) -> str:
+    """Adaptive average pooling over ``n`` dims: an output of all ones is a mean; 1-D runs as 2-D, then squeezes."""
+    if n > 1 and all(s == 1 for s in (output_size if isinstance(output_size, (tuple, list)) else (output_size,))):
+        return "MeanBackward1"
+    return "SqueezeBackward1" if n == 1 else f"AdaptiveAvgPool{n}DBackward0"
+
+
+def _pad_grad_name(arguments: dict) -> str:
+    mode = arguments.get("mode", "constant")
+    if mode in ("reflect", "replicate"):
+        return f"{'Reflection' if mode == 'reflect' else 'Replication'}Pad{len(arguments['pad']) // 2}DBackward0"
+    return "torch::autograd::CopySlices" if mode == "circular" else "ConstantPadNdBackward0"
+
+
 def _linear_grad_name(rank: int, bias: bool) -> str:
     """PyTorch's ``linear`` grad_fn: addmm/mm on a matrix input; other ranks end in a view of the 2-D product."""
     if rank == 2:
         return "AddmmBackward0" if bias else "MmBackward0"
     return "ViewBackward0" if bias else "SqueezeBackward4" if rank == 1 else "UnsafeViewBackward0"
+
+
+def _bilinear_grad_name(bias: bool) -> str:
+    """PyTorch's bilinear ends in the bias add, or without a bias in a view of its product."""
+    return "AddBackward0" if bias else "ViewBackward0"
 
 
 def _linear_call_grad_name(arguments: dict) -> str:
@@ -80,7 +130,12 @@ def _linear_call_grad_name(arguments: dict) -> str:
 
 
 _GRAD_NAMES.update({k: _composite_grad_name(*v) for k, v in _COMPOSITE_LOSSES.items()},
-                   cross_entropy=_cross_entropy_grad_name, linear=_linear_call_grad_name)
+                   **{f"adaptive_avg_pool{n}d": functools.partial(
+                       lambda arguments, n: adaptive_avg_name(arguments.get("output_size"), n), n=n) for n in (1, 2, 3)},
+                   cross_entropy=_cross_entropy_grad_name, linear=_linear_call_grad_name, pad=_pad_grad_name,
+                   bilinear=lambda arguments: _bilinear_grad_name(arguments.get("bias") is not None),
+                   interpolate=_resample_grad_name("nearest"), upsample=_resample_grad_name("nearest"),
+                   upsample_nearest=_resample_grad_name("nearest"), upsample_bilinear=_resample_grad_name("bilinear"))
 _RANDOM = {"dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"}
 _NOT_DIFFERENTIABLE = {"one_hot"}
 _ADAPTED = {"batch_norm", "instance_norm"}
@@ -241,7 +296,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
 
 
 _batch_norm = lift(_core.batch_norm, "NativeBatchNormBackward0") if hasattr(_core, "batch_norm") else None
-_instance_norm = lift(_core.instance_norm, "NativeBatchNormBackward0") if hasattr(_core, "instance_norm") else None
+_instance_norm = lift(_core.instance_norm, "ViewBackward0") if hasattr(_core, "instance_norm") else None
 
 
 def _write_stats(buffers, new) -> None:

@@ -24,7 +24,7 @@ _TABLE = {
     "Hardswish": ("HardswishBackward0", lambda m: _inplace(m, "")),
     "LeakyReLU": ("LeakyReluBackward0", lambda m: f"negative_slope={m.negative_slope}{_inplace(m)}"),
     "ELU": ("EluBackward0", lambda m: f"alpha={m.alpha}{_inplace(m)}"),
-    "CELU": ("EluBackward0", lambda m: f"alpha={m.alpha}{_inplace(m)}"),
+    "CELU": ("CeluBackward0", lambda m: f"alpha={m.alpha}{_inplace(m)}"),
     "Threshold": ("ThresholdBackward0", lambda m: f"threshold={m.threshold}, value={m.value}{_inplace(m)}"),
     "GELU": ("GeluBackward0", lambda m: f"approximate={m.approximate!r}"),
     "GLU": ("GluBackward0", lambda m: f"dim={m.dim}"),

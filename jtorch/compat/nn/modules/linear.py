@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import jtorch.nn as _core
 
-from ..functional import _linear_grad_name
+from ..functional import _bilinear_grad_name, _linear_grad_name
 from ._layer import CoreLayer
 
 __all__ = ["Bilinear", "Identity", "Linear"]
@@ -31,6 +31,7 @@ class Linear(CoreLayer):
 class Bilinear(CoreLayer):
     """``y = x1^T A x2 + b``. Args: in1_features, in2_features, out_features, bias=True, device, dtype."""
     _core = _core.Bilinear
+    _grad_name = staticmethod(lambda arguments: _bilinear_grad_name("bias" in arguments["params"]))
     _optional = ("bias",)
 
     def extra_repr(self) -> str:

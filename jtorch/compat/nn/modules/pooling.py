@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import jtorch.nn as _core
 
+from ..functional import adaptive_avg_name
 from ._layer import CoreLayer
 
 __all__: list[str] = []  # filled by _family with the layers the core has
@@ -53,22 +54,30 @@ def _ntuple(cls, n):
     return cls
 
 
+def _adaptive_avg_grad_name(arguments: dict) -> str:
+    spec = arguments["spec"]
+    return adaptive_avg_name(spec.output_size, int(type(spec).__name__[-2]))  # AdaptiveAvgPool{n}d
+
+
 def _family(base, op, grad=None, single=()):
+    """``grad``: PyTorch's grad_fn name, ``{n}`` the rank; its 1-d ops run the 2-d kernel and squeeze."""
     out = {}
     for n in (1, 2, 3):
         name = f"{op}{n}d"
         if not hasattr(_core, name):  # the core has no LPPool3d yet
             continue
-        cls = type(name, (base,), {"_core": getattr(_core, name), "_grad_name": grad, "__module__": __name__,
+        named = "SqueezeBackward1" if n == 1 and isinstance(grad, str) and "{n}" in grad else \
+            grad.format(n=n) if isinstance(grad, str) else grad
+        cls = type(name, (base,), {"_core": getattr(_core, name), "_grad_name": named, "__module__": __name__,
                                    "__doc__": f"PyTorch's ``nn.{name}`` over :class:`jtorch.nn.{name}`."})
         out[name] = _ntuple(cls, n) if n in single else cls
         __all__.append(name)
     return out
 
 
-globals().update(_family(_MaxPoolNd, "MaxPool", "MaxPool2DWithIndicesBackward0"))
-globals().update(_family(_AvgPoolNd, "AvgPool", "AvgPool2DBackward0", single=(1,)))
-globals().update(_family(_LPPoolNd, "LPPool"))
-globals().update(_family(_AdaptivePoolNd, "AdaptiveAvgPool"))
-globals().update(_family(_AdaptivePoolNd, "AdaptiveMaxPool"))
-globals().update(_family(_MaxUnpoolNd, "MaxUnpool", single=(1, 2, 3)))
+globals().update(_family(_MaxPoolNd, "MaxPool", "MaxPool{n}DWithIndicesBackward0"))
+globals().update(_family(_AvgPoolNd, "AvgPool", "AvgPool{n}DBackward0", single=(1,)))
+globals().update(_family(_LPPoolNd, "LPPool", "PowBackward0"))
+globals().update(_family(_AdaptivePoolNd, "AdaptiveAvgPool", _adaptive_avg_grad_name))
+globals().update(_family(_AdaptivePoolNd, "AdaptiveMaxPool", "AdaptiveMaxPool{n}DBackward0"))
+globals().update(_family(_MaxUnpoolNd, "MaxUnpool", "MaxUnpool{n}DBackward0", single=(1, 2, 3)))

@@ -12,10 +12,41 @@ from ._layer import CoreLayer
 __all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase"]
 
 
+def _rnn_grad_names(arguments: dict) -> tuple[str, ...]:
+    """PyTorch's grad_fn of each output (output, h_n[, c_n]): its CPU kernels stack the layers' states, LSTM's
+    oneDNN layer gives the output, batch_first transposes it and two directions concatenate; an unbatched
+    input is squeezed back."""
+    spec, lstm = arguments["spec"], isinstance(arguments["spec"], _core.LSTM)
+    n = 3 if lstm else 2
+    if arguments["inputs"][0].dim() == 2:
+        return ("SqueezeBackward1",) * n
+    if spec.batch_first:
+        out = "TransposeBackward0" if lstm else "TransposeBackward1"
+    elif spec.bidirectional:
+        out = "CatBackward0"
+    else:
+        out = "MkldnnRnnLayerBackward0" if lstm and not getattr(spec, "proj_size", 0) else "StackBackward0"
+    return (out,) + ("StackBackward0",) * (n - 1)
+
+
+def _cell_grad_names(arguments: dict) -> str | tuple[str, ...]:
+    """RNNCell ends in its nonlinearity, LSTMCell in (mul, add), GRUCell in an add; unbatched: squeezed."""
+    spec = arguments["spec"]
+    lstm = isinstance(spec, _core.LSTMCell)
+    if arguments["inputs"][0].dim() == 1:
+        return ("SqueezeBackward1",) * 2 if lstm else "SqueezeBackward1"
+    if lstm:
+        return "MulBackward0", "AddBackward0"
+    if isinstance(spec, _core.GRUCell):
+        return "AddBackward0"
+    return "ReluBackward0" if getattr(spec, "nonlinearity", "tanh") == "relu" else "TanhBackward0"
+
+
 class RNNBase(CoreLayer):
     _random = True
     _key_prob = "dropout"
     _mode = ""
+    _grad_name = staticmethod(_rnn_grad_names)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +101,8 @@ class GRU(RNNBase):
 
 
 class RNNCellBase(CoreLayer):
+    _grad_name = staticmethod(_cell_grad_names)
+
     def extra_repr(self) -> str:
         s = "{input_size}, {hidden_size}"
         if "bias" in self.__dict__ and self.bias is not True:

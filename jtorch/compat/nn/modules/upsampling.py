@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import jtorch.nn as _core
 
+from ..functional import resample_name
 from ._layer import CoreLayer
 
 __all__ = ["Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d"]
@@ -11,7 +12,7 @@ __all__ = ["Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d"]
 class Upsample(CoreLayer):
     """size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None."""
     _core = _core.Upsample
-    _grad_name = "UpsampleNearest2DBackward0"
+    _grad_name = staticmethod(lambda arguments: resample_name(arguments["spec"].mode, arguments["inputs"][0].dim() - 2))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,4 +32,3 @@ class UpsamplingNearest2d(Upsample):
 class UpsamplingBilinear2d(Upsample):
     """``Upsample(size, scale_factor, mode='bilinear', align_corners=True)``."""
     _core = _core.UpsamplingBilinear2d
-    _grad_name = "UpsampleBilinear2DBackward0"
