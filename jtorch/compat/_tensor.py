@@ -235,6 +235,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
+        if flag and not _is_float(self._node.dtype):  # PyTorch's setter and method word it differently
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -246,7 +248,7 @@ class Tensor:
                 "you can only change requires_grad flags of leaf variables. If you want to use a computed "
                 "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
         if requires_grad and not (np.issubdtype(node.dtype, np.floating) or np.issubdtype(node.dtype, np.complexfloating)):
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         if requires_grad != node.requires_grad:
             if requires_grad:
                 self._node_ = _leaf_node(node, self)
@@ -373,7 +375,7 @@ class Tensor:
 
     def _scalar(self, kind: str):
         if self.numel() != 1:
-            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return self.item()
 
     def __float__(self) -> float:

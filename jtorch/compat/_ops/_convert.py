@@ -118,6 +118,28 @@ def _to_array(data, dtype: np.dtype) -> np.ndarray:
     return np.asarray(data, dtype=dtype)
 
 
+def _sequence_error(data) -> Exception | None:
+    """PyTorch's error for ragged nested sequences: the sizes come from the first elements, then every
+    sequence is checked against them, depth first."""
+    sizes, x = [], data
+    while isinstance(x, (list, tuple)):
+        sizes.append(len(x))
+        if not x:
+            break
+        x = x[0]
+
+    def walk(x, dim: int) -> Exception | None:
+        if dim == len(sizes):
+            return None
+        if not isinstance(x, (list, tuple)):
+            return TypeError("not a sequence")
+        if len(x) != sizes[dim]:
+            return ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} (got {len(x)})")
+        return next(filter(None, (walk(item, dim + 1) for item in x)), None)
+
+    return walk(data, 0)
+
+
 def _flat(data):
     for x in data:
         if isinstance(x, (list, tuple)):
@@ -138,13 +160,21 @@ def _unwrap_nested(data):
 
 def from_data(data, dtype=None, requires_grad: bool = False, cls: type = Tensor) -> Tensor:
     """A new leaf tensor holding a copy of ``data`` (the core of ``torch.tensor``)."""
-    np_dtype = _infer_dtype(data) if dtype is None else _dtype.to_jax(_dtype.parse_dtype_arg(dtype, "tensor"))
-    arr = _to_array(data, np_dtype)
+    try:
+        np_dtype = _infer_dtype(data) if dtype is None else _dtype.to_jax(_dtype.parse_dtype_arg(dtype, "tensor"))
+        arr = _to_array(data, np_dtype)
+    except ValueError as e:
+        raise _sequence_error(data) or e from None
     # a private copy: on CPU, device_put of an aligned NumPy array aliases its memory (torch.tensor copies)
     t = wrap(engine.constant(jax.device_put(np.array(arr, copy=True))), cls)
-    if requires_grad:
-        t.requires_grad_(True)
-    return t
+    return requiring_grad(t) if requires_grad else t
+
+
+def requiring_grad(t: Tensor) -> Tensor:
+    """``t`` made a leaf that requires grad, for a factory's ``requires_grad=True`` (PyTorch's factory error)."""
+    if not (t.is_floating_point() or t.is_complex()):
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    return t.requires_grad_(True)
 
 
 @register("tensor", method=False)

@@ -14,7 +14,7 @@ from jax import lax
 from .. import _dtype
 from .._tensor import Tensor, call
 from ..engine import Op
-from ._convert import py_scalar
+from ._convert import py_scalar, requiring_grad
 from ._registry import register
 from ._views import _shape_args
 
@@ -30,7 +30,7 @@ def _dt(dtype, default) -> np.dtype:
 
 def _make(op: Op, static: tuple, requires_grad: bool) -> Tensor:
     t = call(op, (), static)
-    return t.requires_grad_(True) if requires_grad else t
+    return requiring_grad(t) if requires_grad else t
 
 
 def _size(size) -> tuple[int, ...]:

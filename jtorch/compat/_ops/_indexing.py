@@ -153,9 +153,11 @@ def _normalize(t: Tensor, idx) -> tuple[tuple, list[Tensor]]:
     index tensors. Boolean masks become integer index tensors (a sync). Index tensors whose values are
     materialised (lists, arrays, data) are range-checked on the host; a lazily computed one is not (that
     would force a sync), and XLA clamps its out-of-range entries."""
-    if not isinstance(idx, tuple):
-        idx = (idx,)
     shape = tuple(t.shape)
+    if not isinstance(idx, tuple):
+        if not shape:
+            _check_0d(idx)
+        idx = (idx,)
     n_used = sum(i.dim() if _is_mask(i) else 1 for i in idx if i is not None and i is not Ellipsis)
     if n_used > len(shape):
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
@@ -208,6 +210,17 @@ def _normalize(t: Tensor, idx) -> tuple[tuple, list[Tensor]]:
                              + ", ".join(str(list(a.shape)) for a in arrays)) from None
     check_advanced(arrays, sizes)
     return tuple(static), arrays
+
+
+def _check_0d(i) -> None:
+    """PyTorch's errors for an int or a slice alone indexing a 0-d tensor (the common ``loss[0]``)."""
+    if isinstance(i, slice):
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if isinstance(i, (int, np.integer)) and not isinstance(i, bool):
+        if i == 0:
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
+                             "C++ to convert a 0-dim tensor to a number")
+        raise IndexError(f"index {i} is out of bounds for dimension 0 with size 0")
 
 
 def _is_mask(i) -> bool:

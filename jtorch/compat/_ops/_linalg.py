@@ -21,13 +21,24 @@ _INNER = Op("inner", jnp.inner, "ViewBackward0")
 _UNSAFE = Op("matmul", jnp.matmul, "UnsafeViewBackward0")
 
 
+# the C++ type names PyTorch's mm dtype error prints
+_CPP_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "int16": "short int",
+              "int8": "signed char", "uint8": "unsigned char", "bool": "bool", "float16": "c10::Half",
+              "bfloat16": "c10::BFloat16", "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+
+
 def _same_dtype(name: str, a: Tensor, b: Tensor) -> None:
+    """PyTorch's error for operands of different dtypes, in the words of the kernel ``name`` runs."""
     if a._node.dtype != b._node.dtype:
         da, db = (_dtype.from_any(t._node.dtype)._c10 for t in (a, b))
-        if name in ("mm", "matmul", "bmm"):
-            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_dtype.from_any(a._node.dtype)} "
-                               f"!= {_dtype.from_any(b._node.dtype)}")
-        raise RuntimeError(f"{name}: expected both vectors to have same dtype, but found {da} and {db}")
+        if name == "mm":
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_CPP_NAMES[a._node.dtype.name]} "
+                               f"!= {_CPP_NAMES[b._node.dtype.name]}")
+        if name == "bmm":
+            raise RuntimeError(f"expected scalar type {da} but found {db}")
+        if name == "mv":
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {db}, {da}, and {db}")
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {da} and {db}")
 
 
 def _mat_error(a: tuple, b: tuple) -> RuntimeError:
@@ -66,7 +77,8 @@ def matmul(input, other, *, out=None) -> Tensor:
         rows = a[-2] if len(a) > 1 else 1
         lead = math.prod(a[:-2]) if len(a) > 2 and len(b) == 2 else 1
         raise _mat_error((rows * lead, k_a), (k_b, b[-1]))
-    _same_dtype("matmul", input, other)
+    _same_dtype("dot" if len(a) == len(b) == 1 else "mv" if len(b) == 1 else "bmm" if len(a) > 2 and len(b) > 2
+                else "mm", input, other)
     op = _MATMUL if len(a) == 2 and len(b) == 2 else _DOT if len(a) == len(b) == 1 else _MV if len(b) == 1 and len(a) == 2 else _UNSAFE
     return _into(call(op, (input, other)), out)
 

@@ -467,6 +467,7 @@ def where(condition, input=None, other=None, *, out=None):
         return nonzero(condition, as_tuple=True)
     dt = promote(input, other)
     nodes = (condition._node, as_node(input, dt), as_node(other, dt))
+    _broadcast_shape(_broadcast_shape(nodes[0].shape, nodes[1].shape), nodes[2].shape)  # PyTorch's error, in its order
     return _into(call(_WHERE, nodes, (("dtype", dt),)), out)
 
 

@@ -216,7 +216,7 @@ def expand(self, *sizes) -> Tensor:
                            f"tensor ({len(shape)})")
     lead = len(sizes) - len(shape)
     out = []
-    for i, s in enumerate(sizes):
+    for i, s in reversed(list(enumerate(sizes))):  # PyTorch reports the last mismatched dim
         have = shape[i - lead] if i >= lead else None
         if s == -1:
             if have is None:
@@ -228,7 +228,7 @@ def expand(self, *sizes) -> Tensor:
                                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                                f"{list(shape)}")
         out.append(int(s))
-    return call(_EXPAND, (self,), (("shape", tuple(out)),))
+    return call(_EXPAND, (self,), (("shape", tuple(reversed(out))),))
 
 
 @register("expand_as", function=False)

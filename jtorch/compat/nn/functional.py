@@ -13,6 +13,7 @@ import jtorch.nn.functional as _core
 
 from .. import _dtype, _grad_mode
 from .._index_check import check_bags, check_index_range, check_targets, first_out_of_range
+from .._ops._pointwise import _broadcast_shape
 from .._tensor import Tensor
 from ._lift import bind, binder, lift
 
@@ -232,7 +233,24 @@ def _idle_identity(fn, rank: int | None):
 for _name, _rank in _DROPOUT_RANKS.items():
     globals()[_name] = _idle_identity(globals()[_name], _rank)
 
-def _checking_targets(fn):
+def _c10(t: Tensor) -> str:
+    return _dtype.from_any(t._node.dtype)._c10
+
+
+def _class_target_dtypes(input, target, log_softmax_first: bool) -> None:
+    """PyTorch's errors for an integer input (its kernel has no integer version) and for class targets that are
+    not Long or Byte (a floating target of the input's shape is class probabilities, for cross_entropy)."""
+    int_input = isinstance(input, Tensor) and not input.is_floating_point()
+    if int_input and log_softmax_first:
+        raise NotImplementedError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{_c10(input)}'")
+    if isinstance(target, Tensor) and target._node.dtype.name not in ("int64", "uint8") and not (
+            log_softmax_first and target.is_floating_point() and target.shape == input.shape):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_c10(target)}")
+    if int_input:
+        raise NotImplementedError(f"\"nll_loss_out_frame\" not implemented for '{_c10(input)}'")
+
+
+def _checking_targets(fn, log_softmax_first: bool):
     @functools.wraps(fn)
     def checked(*args, **kwargs):
         # (input, target, weight, size_average, ignore_index, ...) in both; no signature binding: it is per step
@@ -240,13 +258,86 @@ def _checking_targets(fn):
         target = args[1] if len(args) > 1 else kwargs.get("target")
         ignore_index = args[4] if len(args) > 4 else kwargs.get("ignore_index", -100)
         if isinstance(input, Tensor) and input.ndim >= 1:
+            _class_target_dtypes(input, target, log_softmax_first)
             check_targets(target, input.shape[1 if input.ndim > 1 else 0], ignore_index)
         return fn(*args, **kwargs)
 
     return checked
 
 
-nll_loss, cross_entropy = _checking_targets(nll_loss), _checking_targets(cross_entropy)
+nll_loss, cross_entropy = _checking_targets(nll_loss, False), _checking_targets(cross_entropy, True)
+
+
+def linear_dtypes(input, weight, bias) -> None:
+    """PyTorch's errors for operands of ``linear`` of different dtypes (it promotes nothing): addmm's with a
+    bias, mm's without."""
+    if not (isinstance(input, Tensor) and isinstance(weight, Tensor)):
+        return
+    if bias is None:
+        if input._node.dtype != weight._node.dtype:
+            from .._ops._linalg import _same_dtype
+            _same_dtype("mm", input, weight)
+        return
+    if input._node.dtype != weight._node.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_c10(input)} and {_c10(weight)}")
+    if isinstance(bias, Tensor) and bias._node.dtype != weight._node.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_c10(bias)} and {_c10(weight)}")
+
+
+def _checking_linear(fn):
+    @functools.wraps(fn)
+    def checked(input, weight, bias=None):
+        linear_dtypes(input, weight, bias)
+        return fn(input, weight, bias)
+
+    return checked
+
+
+linear = _checking_linear(linear)
+
+
+def _checking_pair(fn, check):
+    """``fn(input, target, ...)`` after ``check(input, target)`` raised PyTorch's error for a bad pair."""
+    @functools.wraps(fn)
+    def checked(*args, **kwargs):
+        input = args[0] if args else kwargs.get("input")
+        target = args[1] if len(args) > 1 else kwargs.get("target")
+        if isinstance(input, Tensor) and isinstance(target, Tensor):
+            check(input, target)
+        return fn(*args, **kwargs)
+
+    return checked
+
+
+def _broadcastable(input, target) -> None:
+    """Pointwise losses broadcast (PyTorch warns) and raise PyTorch's broadcast error."""
+    if input._node.shape != target._node.shape:
+        _broadcast_shape(input._node.shape, target._node.shape)
+
+
+def _mse_pair(input, target) -> None:
+    _broadcastable(input, target)
+    if not (input.is_floating_point() or target.is_floating_point()):
+        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{_c10(input)}'")
+
+
+def _bce_pair(input, target) -> None:
+    if target.shape != input.shape:
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) "
+                         f"is deprecated. Please ensure they have the same size.")
+    if target._node.dtype != input._node.dtype:
+        raise RuntimeError(f"Found dtype {_c10(target)} but expected {_c10(input)}")
+
+
+def _bce_logits_pair(input, target) -> None:
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+
+
+mse_loss = _checking_pair(mse_loss, _mse_pair)
+l1_loss, smooth_l1_loss, huber_loss = (_checking_pair(f, _broadcastable) for f in (l1_loss, smooth_l1_loss, huber_loss))
+binary_cross_entropy = _checking_pair(binary_cross_entropy, _bce_pair)
+binary_cross_entropy_with_logits = _checking_pair(binary_cross_entropy_with_logits, _bce_logits_pair)
 _one_hot = one_hot
 
 
@@ -271,9 +362,18 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
               sparse=False) -> Tensor:
     """PyTorch's ``F.embedding``; materialised indices outside ``[0, num_embeddings)`` raise (see
     ``check_index_range``)."""
+    embedding_indices(input)
     if isinstance(weight, Tensor) and weight.dim() == 2:
         check_index_range(input, weight.shape[0])
     return _embedding(input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
+
+
+def embedding_indices(input) -> None:
+    """PyTorch's error for embedding indices that are not Long or Int, naming their legacy tensor type."""
+    if isinstance(input, Tensor) and input._node.dtype.name not in ("int64", "int32"):
+        kind = "CPUBoolType" if input.dtype == _dtype.bool else _dtype.type_name(input.dtype)
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, "
+                           f"Int; but got {kind} instead (while checking arguments for embedding)")
 
 
 _embedding_bag = embedding_bag

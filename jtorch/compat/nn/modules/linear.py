@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import jtorch.nn as _core
 
-from ..functional import _bilinear_grad_name, _linear_grad_name
+from ..functional import _bilinear_grad_name, _linear_grad_name, linear_dtypes
 from ._layer import CoreLayer
 
 __all__ = ["Bilinear", "Identity", "Linear"]
@@ -23,6 +23,12 @@ class Linear(CoreLayer):
     _grad_name = staticmethod(lambda arguments: _linear_grad_name(arguments["inputs"][0].dim(),
                                                                   "bias" in arguments["params"]))
     _optional = ("bias",)
+
+    def forward(self, input):
+        params = self._parameters
+        if input._node.dtype != params["weight"]._node.dtype:  # PyTorch promotes nothing
+            linear_dtypes(input, params["weight"], params.get("bias"))
+        return super().forward(input)
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

@@ -57,6 +57,7 @@ class Embedding(CoreLayer):
             self.weight.requires_grad_(False)
 
     def forward(self, input):
+        F.embedding_indices(input)
         _renorm(self, input)
         check_index_range(input, self.num_embeddings)
         return super().forward(input)
