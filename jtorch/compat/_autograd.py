@@ -121,13 +121,12 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     retain_graph = create_graph if retain_graph is None else retain_graph
     inner, leaves = collect(roots)
     check_versions(inner)  # a saved tensor written in place since: PyTorch's error
+    engine.settle(inner)
     owners, targets = _targets(leaves, inner, inputs)
     cut = barriers(inner)
-    into = None if create_graph or cut else [_into(o, n) for o, n in zip(owners, targets)]
-    cleared = [a for a, t in zip(into or (), targets) if a is not None and _zero_fill(a) and a.dtype == t.dtype]
-    engine.settle(inner + cleared if cleared else inner)  # a cleared .grad is about to be replaced: not computed
     if owners or cut:  # hooks and Functions run even when no leaf is left to receive a gradient
-        adds = [None if any(a is c for c in cleared) else a for a in into] if cleared else into
+        into = None if create_graph or cut else [_into(o, n) for o, n in zip(owners, targets)]
+        adds = None if into is None else [None if _cleared(a, t) else a for a, t in zip(into, targets)]
         grads = _vjp(roots, cots, targets, create_graph, cut, inner, adds)
         for owner, g, acc in zip(owners, grads, into or [None] * len(owners)):
             if g is None:
@@ -157,12 +156,14 @@ def _into(owner: Tensor, target: Node) -> Node | None:
     return acc if acc.shape == target.shape else None
 
 
-def _zero_fill(node: Node) -> bool:
-    """Whether ``node`` is zeros that no sync has computed yet: a ``.grad`` cleared by ``w.grad.zero_()`` or
-    ``w.grad.data.zero_()`` (the seed's manual loop). The next gradient then replaces it instead of being
-    added to it, and the sync before that backward skips it: no zero fill and no add in the step's executable."""
-    op = node.op
-    return node.value is None and op is not None and op.name == "full" and node.static[1] == ("value", 0)
+def _cleared(acc: Node | None, target: Node) -> bool:
+    """Whether the ``.grad`` node ``acc`` is zeros that no sync has computed (``w.grad.zero_()``,
+    ``w.grad.data.zero_()``: the seed's manual loop; syncs leave fills pending): the gradient then replaces it
+    instead of being added to it, and the step's executable neither fills nor reads those zeros."""
+    if acc is None or acc.value is not None or acc.dtype != target.dtype:
+        return False
+    op = acc.op
+    return op is not None and op.name == "full" and acc.static[1] == ("value", 0)
 
 
 def _accumulate(owner: Tensor, g: Node, create_graph: bool) -> None:

@@ -107,12 +107,15 @@ class _Live:
         self.refs[weakref.ref(holder, self._remove)] = None
 
     def nodes(self) -> list[Node]:
+        """The pending nodes the holders hold, except fills (``torch.zeros``, ``w.grad.zero_()``): a node with no
+        inputs holds no graph, so it can wait until a program needs it, where XLA folds it into its consumers
+        (the seed loop's zeroed ``.grad`` is replaced by the next backward before anything reads it)."""
         out = []
         for ref in list(self.refs):
             holder = ref()
             if holder is not None:
                 node = holder._node_
-                if node.value is None and node.error is None:
+                if node.value is None and node.error is None and node.inputs:
                     out.append(node)
         return out
 

@@ -316,3 +316,15 @@ def test_cleared_grad_is_replaced_by_the_next_gradient(clear, monkeypatch):
     assert run(torch) == run(real)
     ops = [op.name for p, _ in programs for op, _, _ in p]
     assert "replay" in ops and ("full" in ops) == (clear == "read")
+
+
+def test_syncs_leave_fills_pending(monkeypatch):
+    """The seed loop reading its loss every step: each read is a sync, and the zeroed ``.grad`` it finds
+    pending is left for the next backward to replace (never filled); a fill is computed when read."""
+    programs, program = [], engine._program
+    monkeypatch.setattr(engine, "_program", lambda *a: programs.append(program(*a)) or programs[-1])
+    losses, _, _ = _manual_loop(4)
+    assert not any(op.name == "full" for p, _ in programs for op, _, _ in p)
+    assert losses[-1] < losses[0]
+    z = torch.zeros(2, 3)
+    assert z.tolist() == [[0.0] * 3] * 2 and z._node.value is not None  # read: computed and kept

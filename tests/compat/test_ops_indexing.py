@@ -60,9 +60,9 @@ def test_slice_start_loop_compiles_once():
 
 def test_int_write_loop_compiles_once():
     x, want = torch.zeros(20, 3), real.zeros(20, 3)
-    engine.sync()
-    engine.reset_stats()
     for i in range(20):
+        if i == 1:  # the first iteration also computes the zeros (syncs leave a fill pending until needed)
+            engine.reset_stats()
         x[i] = float(i)
         want[i] = float(i)
         x.sum().item()
@@ -76,10 +76,9 @@ def test_write_through_int_view_loop_compiles_once():
     got = {}
     for lib in (torch, real):
         x, conf = lib.zeros(20, 3), lib.zeros(4, 4)
-        if lib is torch:
-            engine.sync()
-            engine.reset_stats()
         for i in range(20):
+            if lib is torch and i == 1:  # the first iteration also computes the zeros
+                engine.reset_stats()
             x[i] += lib.arange(3.0) * i
             conf[i % 4][(3 * i) % 4] += 1
             x.sum().item()
