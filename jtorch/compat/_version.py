@@ -67,8 +67,8 @@ def bump(root, old: Node) -> None:
     _last = _next_seq()
     _marks[key] = (old.seq, counter, version, _last)
     counter.version = version + 1
-    if len(_marks) > _BOUND:
-        for key in list(itertools.islice(_marks, _BOUND // 2)):
+    if len(_marks) > _BOUND:  # keep the newest half
+        for key in list(itertools.islice(_marks, len(_marks) - _BOUND // 2)):
             del _marks[key]
 
 
