@@ -79,7 +79,8 @@ def window_taps(x: jax.Array, axis: int, kernel, stride, dilation) -> list[jax.A
 # - input gradient: the patches matmul's transpose (a GEMM and col2im) below 32 input channels per group
 #   and kernels of at most 25 taps (the col2im matrix is then at most 25x the gradient); the conv's above
 #   (LeNet 6->16 0.66 ms vs 1.84; the seed CNN's 3->64 3.7 vs 12.9; 32->64 3x3 10.2 vs 6.2).
-# LeNet's step went from 9.7-10.3 ms to 6.3-6.9 (channels-last input gradient: 6.7-7.8).
+# LeNet's step (load 6-7): 8.0-10.3 ms before, 5.5-6.3 with these choices, 6.7-7.8 with the conv's input
+# gradient for conv2; with the pooling of _pooling._block_max too, 5.3 -> 3.1 ms at load ~2.
 _PATCHES_MAX_CONTRACTION = 64
 _TAPS_MAX_GROUP_OUTPUTS = 16
 _PATCHES_INPUT_GRAD_MAX_CHANNELS = 32
