@@ -151,3 +151,19 @@ def test_reshape_of_a_non_viewable_tensor_copies_as_torch():
         c = x.t()
         return x.tolist(), flags, c.contiguous() is c, x.contiguous() is x
     assert seen(torch) == seen(real)
+
+
+@pytest.mark.parametrize("idx", [True, False, (True, 0), (0, True), (Ellipsis, True), (True, True),
+                                 (False, slice(1, None)), (slice(1, None), True, 2)], ids=repr)
+def test_python_bool_index_as_torch(idx):
+    """A Python bool is a 0-d mask: a new dim of size 1 (True) or 0 (False), read and written as PyTorch."""
+    def seen(lib):
+        x = lib.arange(12.0).view(3, 4).requires_grad_()
+        y = x[idx]
+        (y * 2).sum().backward()
+        z = lib.arange(12.0).view(3, 4)
+        z[idx] = -1.0
+        s = lib.tensor(1.0)
+        return tuple(y.shape), y.tolist(), type(y.grad_fn).__name__, x.grad.tolist(), z.tolist(), s[idx].tolist() \
+            if not isinstance(idx, tuple) else None
+    assert seen(torch) == seen(real)

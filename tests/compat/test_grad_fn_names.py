@@ -26,7 +26,14 @@ ARITHMETIC = [
     "x @ m", "x.mm(m)", "t.mm(x, m)", "x.matmul(m)", "x.mv(v)", "v @ v", "b3 @ m", "t.bmm(b3, b3.transpose(1, 2))",
     "t.addmm(m[0], x, m)", "t.outer(v, v)", "t.where(x > 0.3, x, y)", "t.cat((x, y), dim=1)", "t.stack((x, y))",
     "t.max(x, y)", "x.lerp(y, 0.5)", "t.addcmul(x, x, y)", "x.new_ones(3, 4) * x", "x.clone()", "x.double()",
-    "x.to('cpu', t.double)",
+    "x.to('cpu', t.double)", "v @ m", "x @ m.expand(2, 4, 5)", "x[:1] @ m.expand(2, 4, 5)",
+    "x.detach() @ m.expand(2, 4, 5)", "b3 @ b3.transpose(1, 2)", "t.mv(x, v)", "t.dot(v, v)", "t.einsum('ij->j', x)",
+    "t.addmv(v[:3], x, v)", "t.cdist(x, y)", "x.float()", "x.type(t.float64)", "t.tensor(2.0) * x", "t.exp2(x)",
+    "t.hstack((x, y))", "t.where(x > 0, x, 0.0)", "t.fmax(x, y)", "x.repeat_interleave(2)", "x.roll(1)", "x.rot90()",
+    "x.tile(2)", "t.broadcast_to(v, (3, 4))", "x.unflatten(1, (2, 2))", "x.movedim(1, 0)", "x.mT", "x.diagonal()",
+    "x.nan_to_num()", "p.logit()", "x.norm(p='fro')", "t.linalg.vector_norm(x)", "t.linalg.matrix_norm(x)",
+    "x.masked_scatter(x > 0, y)", "x.index_add(0, idx, y[:2])", "x.scatter_add(1, idx.view(1, 2), y[:1, :2])",
+    "x.take(idx)", "t.take_along_dim(x, idx.view(1, 2), 1)",
 ]
 REDUCTIONS = [
     "x.sum()", "x.sum(0)", "x.sum(dim=1, keepdim=True)", "x.mean()", "x.mean(0)", "t.mean((x - y) ** 2)",
@@ -105,7 +112,9 @@ INPLACE = [
     "(x * 1).add_(y)", "(x * 1).mul_(2)", "(x * 1).clamp_(min=0)", "(x * 1).zero_()", "(x * 1).exp_()",
     "(x * 1).relu_()", "(x * 1).sub_(1)", "t.zeros(3, 4).add_(x)", "(x * 1).copy_(y)", "t.zeros(3, 4).copy_(v)",
     "t.zeros(3, 4, dtype=t.float64).copy_(x)", "(x * 1).unsqueeze_(1)", "(x * 1).t_()", "(x * 1).transpose_(0, 1)",
-    "x.view(3, 1, 4).clone().squeeze_()", "x.view(3, 1, 4).clone().squeeze_(1)",
+    "x.view(3, 1, 4).clone().squeeze_()", "x.view(3, 1, 4).clone().squeeze_(1)", "(x * 1).masked_fill_(x > 0, 0.0)",
+    "(x * 1).scatter_(1, idx.view(1, 2), 1.0)", "(x * 1).index_fill_(0, idx, 1.0)", "(x * 1).div_(y)",
+    "F.relu(x * 1, inplace=True)", "nn.ReLU(inplace=True)(x * 1)",
 ]
 ROWS = ARITHMETIC + REDUCTIONS + VIEWS + INDEXING + ACTIVATIONS + LOSSES + LAYERS + RECURRENT + INPLACE
 # repr(y) is a sync (a compile per row): checked for a sample of every family

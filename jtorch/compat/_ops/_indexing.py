@@ -21,7 +21,7 @@ from ._convert import SCALARS, as_node
 from ._registry import inplace, register
 
 # A static index is a tuple of entries: ("i", int), ("s", start, stop, step), ("n",) None,
-# ("e",) Ellipsis, ("t",) an index array passed as an op input.
+# ("e",) Ellipsis, ("t",) an index array passed as an op input, ("b", bool) a Python bool (a 0-d mask).
 
 
 def _decode(static_idx, arrays):
@@ -29,7 +29,7 @@ def _decode(static_idx, arrays):
     out = []
     for e in static_idx:
         kind = e[0]
-        out.append(e[1] if kind == "i" else slice(*e[1:]) if kind == "s" else None if kind == "n"
+        out.append(e[1] if kind in "ib" else slice(*e[1:]) if kind == "s" else None if kind == "n"
                    else Ellipsis if kind == "e" else next(arrays))
     return tuple(out)
 
@@ -158,7 +158,8 @@ def _normalize(t: Tensor, idx) -> tuple[tuple, list[Tensor]]:
         if not shape:
             _check_0d(idx)
         idx = (idx,)
-    n_used = sum(i.dim() if _is_mask(i) else 1 for i in idx if i is not None and i is not Ellipsis)
+    n_used = sum(i.dim() if _is_mask(i) else 1 for i in idx if i is not None and i is not Ellipsis
+                 and not isinstance(i, bool))
     if n_used > len(shape):
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
     static, arrays, sizes, dim = [], [], [], 0
@@ -168,8 +169,10 @@ def _normalize(t: Tensor, idx) -> tuple[tuple, list[Tensor]]:
             dim = len(shape) - (n_used - dim)
         elif i is None:
             static.append(("n",))
-        elif isinstance(i, bool):
-            raise NotImplementedError("indexing with a Python bool")
+        elif isinstance(i, bool):  # a 0-d mask: a new dim of size 1 (True) or 0 (False), by advanced indexing
+            if any(j is None for j in idx):
+                raise NotImplementedError("indexing with a Python bool next to None")
+            static.append(("b", i))
         elif isinstance(i, (int, np.integer)):
             i = int(i)
             size = shape[dim]
@@ -212,6 +215,10 @@ def _normalize(t: Tensor, idx) -> tuple[tuple, list[Tensor]]:
     return tuple(static), arrays
 
 
+def _has_bool(static: tuple) -> bool:
+    return any(e[0] == "b" for e in static)
+
+
 def _check_0d(i) -> None:
     """PyTorch's errors for an int or a slice alone indexing a 0-d tensor (the common ``loss[0]``)."""
     if isinstance(i, slice):
@@ -250,7 +257,7 @@ def getitem(self: Tensor, idx) -> Tensor:
             i = idx % shape[0]
             return _box_view(self, box, engine.constant(np.array([i], np.int64)), "SelectBackward0")
     static, arrays = _normalize(self, idx)
-    if arrays:
+    if arrays or _has_bool(static):
         return call(_GATHER, (self, *arrays), (("index", static),))
     shape = tuple(self.shape)
     name = _step_name(static, shape, isinstance(idx, slice))
@@ -275,11 +282,12 @@ def setitem(self: Tensor, idx, value) -> None:
         return
     static, arrays = _normalize(self, idx)
     vnode = as_node(value, dt) if isinstance(value, (Tensor, *SCALARS)) else _index_tensor(value)._node
-    box = None if arrays else _box(static, tuple(self.shape))
+    advanced = arrays or _has_bool(static)
+    box = None if advanced else _box(static, tuple(self.shape))
     if box is not None:
         result = call(_BOX_SET, (self, vnode, box[1]), box[0])
     else:
-        op = _BASIC_WRITE if not arrays else _SCATTER
+        op = _SCATTER if advanced else _BASIC_WRITE
         result = call(op, (self, vnode, *arrays), (("index", static),))
     inplace(self, result, "setitem")
 

@@ -6,7 +6,7 @@ import math
 
 import jax.numpy as jnp
 
-from .. import _dtype
+from .. import _dtype, _grad_mode
 from .._tensor import Tensor, call, call_nodes
 from ..engine import Op
 from ._pointwise import _into, mul
@@ -19,6 +19,11 @@ _DOT = Op("dot", jnp.dot, "DotBackward0")
 _OUTER = Op("outer", jnp.outer, "MulBackward0")  # PyTorch's outer is a broadcast mul
 _INNER = Op("inner", jnp.inner, "ViewBackward0")
 _UNSAFE = Op("matmul", jnp.matmul, "UnsafeViewBackward0")
+# how PyTorch's matmul ends for other ranks: a vector times a matrix squeezes; a matrix times a batch that
+# needs its gradient folds the batch with a transpose (one row) or a copy
+_VEC_MAT = Op("matmul", jnp.matmul, "SqueezeBackward4")
+_MAT_BATCH = {rows_one: Op("matmul", jnp.matmul, "TransposeBackward0" if rows_one else "CloneBackward0")
+              for rows_one in (True, False)}
 
 
 # the C++ type names PyTorch's mm dtype error prints
@@ -79,7 +84,9 @@ def matmul(input, other, *, out=None) -> Tensor:
         raise _mat_error((rows * lead, k_a), (k_b, b[-1]))
     _same_dtype("dot" if len(a) == len(b) == 1 else "mv" if len(b) == 1 else "bmm" if len(a) > 2 and len(b) > 2
                 else "mm", input, other)
-    op = _MATMUL if len(a) == 2 and len(b) == 2 else _DOT if len(a) == len(b) == 1 else _MV if len(b) == 1 and len(a) == 2 else _UNSAFE
+    op = _MATMUL if len(a) == 2 and len(b) == 2 else _DOT if len(a) == len(b) == 1 else _MV if len(b) == 1 and len(a) == 2 \
+        else _VEC_MAT if len(a) == 1 and len(b) == 2 else _MAT_BATCH[a[0] == 1] if len(a) == 2 and input.requires_grad \
+        and _grad_mode._State.enabled else _UNSAFE
     return _into(call(op, (input, other)), out)
 
 
