@@ -78,6 +78,11 @@ CASES = {
     "linear no bias": lambda t: t.nn.Linear(3, 2, bias=False)(t.ones(2, 3, dtype=t.float64)),
     "F.linear bias dtype": lambda t: t.nn.functional.linear(t.ones(2, 3), t.ones(2, 3), t.ones(2, dtype=t.float64)),
     "F.linear 3d": lambda t: t.nn.functional.linear(t.ones(4, 2, 3, dtype=t.float64), t.ones(2, 3), t.ones(2)),
+    "Conv2d double input": lambda t: t.nn.Conv2d(1, 2, 3)(t.ones(1, 1, 5, 5, dtype=t.float64)),
+    "Conv2d byte input": lambda t: t.nn.Conv2d(1, 2, 3)(t.ones(1, 1, 5, 5, dtype=t.uint8)),
+    "F.conv2d double bias": lambda t: t.nn.functional.conv2d(t.ones(1, 1, 5, 5), t.ones(2, 1, 3, 3), t.ones(2, dtype=t.float64)),
+    "F.conv2d no bias": lambda t: t.nn.functional.conv2d(t.ones(1, 1, 5, 5, dtype=t.float64), t.ones(2, 1, 3, 3)),
+    "ConvTranspose2d double input": lambda t: t.nn.ConvTranspose2d(1, 2, 3)(t.ones(1, 1, 5, 5, dtype=t.float64)),
     # losses
     "CE float target": lambda t: t.nn.CrossEntropyLoss()(t.randn(3, 5), t.tensor([1.0, 0.0, 4.0])),
     "CE int target": lambda t: t.nn.CrossEntropyLoss()(t.randn(3, 5), t.tensor([1, 0, 4], dtype=t.int32)),

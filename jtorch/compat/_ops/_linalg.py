@@ -26,10 +26,14 @@ _MAT_BATCH = {rows_one: Op("matmul", jnp.matmul, "TransposeBackward0" if rows_on
               for rows_one in (True, False)}
 
 
-# the C++ type names PyTorch's mm dtype error prints
+# the C++ type names some of PyTorch's dtype errors print
 _CPP_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "int16": "short int",
               "int8": "signed char", "uint8": "unsigned char", "bool": "bool", "float16": "c10::Half",
               "bfloat16": "c10::BFloat16", "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+
+
+def cpp_name(t: Tensor) -> str:
+    return _CPP_NAMES[t._node.dtype.name]
 
 
 def _same_dtype(name: str, a: Tensor, b: Tensor) -> None:
@@ -37,8 +41,7 @@ def _same_dtype(name: str, a: Tensor, b: Tensor) -> None:
     if a._node.dtype != b._node.dtype:
         da, db = (_dtype.from_any(t._node.dtype)._c10 for t in (a, b))
         if name == "mm":
-            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_CPP_NAMES[a._node.dtype.name]} "
-                               f"!= {_CPP_NAMES[b._node.dtype.name]}")
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {cpp_name(a)} != {cpp_name(b)}")
         if name == "bmm":
             raise RuntimeError(f"expected scalar type {da} but found {db}")
         if name == "mv":

@@ -296,6 +296,25 @@ def _checking_linear(fn):
 linear = _checking_linear(linear)
 
 
+def conv_bias_dtype(input, bias) -> None:
+    """A convolution checks its input against its bias first (PyTorch's CPU kernel)."""
+    if isinstance(input, Tensor) and isinstance(bias, Tensor) and input._node.dtype != bias._node.dtype:
+        from .._ops._linalg import cpp_name
+        raise RuntimeError(f"Input type ({cpp_name(input)}) and bias type ({cpp_name(bias)}) should be the same")
+
+
+def _checking_conv(fn):
+    @functools.wraps(fn)
+    def checked(input, weight, bias=None, *args, **kwargs):
+        conv_bias_dtype(input, bias)
+        return fn(input, weight, bias, *args, **kwargs)
+
+    return checked
+
+
+conv1d, conv2d, conv3d = (_checking_conv(f) for f in (conv1d, conv2d, conv3d))
+
+
 def _checking_pair(fn, check):
     """``fn(input, target, ...)`` after ``check(input, target)`` raised PyTorch's error for a bad pair."""
     @functools.wraps(fn)

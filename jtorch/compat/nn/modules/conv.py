@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import jtorch.nn as _core
 
+from ..functional import conv_bias_dtype
 from ._layer import CoreLayer
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
@@ -18,6 +19,12 @@ class _ConvNd(CoreLayer):
         self.transposed = self._core._transposed
         if not self.transposed:
             self.output_padding = (0,) * self._core._ndim
+
+    def forward(self, input):
+        bias = self._parameters.get("bias")
+        if not self.transposed and bias is not None and input._node.dtype != bias._node.dtype:
+            conv_bias_dtype(input, bias)
+        return super().forward(input)
 
     def extra_repr(self) -> str:
         s = "{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}"
