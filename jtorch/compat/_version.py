@@ -93,6 +93,7 @@ SAVES: dict[str, tuple] = {
     "mv": _OPERANDS, "outer": _OPERANDS, "linear": _OPERANDS,
     "div": ((0, (1,)), (1, ALL)),
     "pow": ((0, ALL), (1, ALL), (OUT, lambda n: n.op.grad_name != "PowBackward0")),  # a tensor exponent
+    "pow_scalar": _SELF,
     "atan2": ((0, ALL), (1, ALL)), "mse_loss": ((0, ALL), (1, ALL)),
     "cross_entropy": ((1, ALL),), "nll_loss": ((0, ALL), (1, ALL)),
     "Linear": ((0, (-1,)), (-1, (0,))),  # a layer call's inputs: its parameters, then its input (the last)

@@ -132,6 +132,11 @@ _POW = _binary_op("pow", lambda a, b: a | ~b if a.dtype == bool else _int_pow(a,
                   if jnp.issubdtype(a.dtype, jnp.integer) else jnp.power(a, b), "PowBackward0")
 _POW_TENSORS = Op("pow", _POW.fn, "PowBackward1")  # PyTorch's name (and saved result) for a tensor exponent
 _POW_BASE = Op("pow", _POW.fn, "PowBackward2")  # and for a scalar base
+# A float tensor to the Python number 2, 3 or 0.5: PyTorch's kernels are x*x, x*x*x and sqrt; a static
+# exponent lets XLA emit the same (a runtime exponent is a general pow). One executable per such exponent.
+_POW_SMALL = Op("pow_scalar", lambda a, *, n, dtype: lax.sqrt(astype(a, dtype)) if n == 0.5
+                else lax.integer_pow(astype(a, dtype), n), "PowBackward0")
+_SMALL_EXPONENTS = {2: (("n", 2),), 3: (("n", 3),), 0.5: (("n", 0.5),)}
 
 
 def _int_pow(a, b):
@@ -242,6 +247,9 @@ def pow(input, exponent, *, out=None) -> Tensor:
         raise _no_bool_kernel("pow", input, exponent)
     if not _is_float(dt) and isinstance(exponent, SCALARS) and py_scalar(exponent) < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    small = (type(exponent) is int or type(exponent) is float) and _SMALL_EXPONENTS.get(exponent)
+    if small and isinstance(input, Tensor) and _is_float(dt):
+        return _into(call_nodes(_POW_SMALL, (input._node,), small + (("dtype", dt),)), out)
     op = _POW if not isinstance(exponent, Tensor) else _POW_TENSORS if isinstance(input, Tensor) else _POW_BASE
     return _binary(op, "pow", input, exponent, dt, out)
 
