@@ -2,6 +2,11 @@
 
 An output of a custom ``autograd.Function`` has its ``ctx`` as ``grad_fn``, as in PyTorch; the
 :data:`function_outputs` registry maps such an output node to ``(ctx, output index)``.
+
+Known differences: after an in-place write to its base, PyTorch regenerates a view's ``grad_fn`` as
+``AsStridedBackward0``; jtorch keeps the view's own name (matching it needs the base's version counter at
+the view's creation, which views do not record). ``next_functions`` follow the graph's nodes: an op PyTorch
+composes of several (``linear``'s transposed weight, ``cross_entropy``'s log_softmax) is one node here.
 """
 from __future__ import annotations
 

@@ -88,6 +88,8 @@ CASES = {
     "CE int target": lambda t: t.nn.CrossEntropyLoss()(t.randn(3, 5), t.tensor([1, 0, 4], dtype=t.int32)),
     "NLL short target": lambda t: t.nn.functional.nll_loss(t.randn(3, 5), t.tensor([1, 0, 4], dtype=t.int16)),
     "NLL float target": lambda t: t.nn.NLLLoss()(t.randn(3, 5), t.tensor([1.0, 0.0, 4.0])),
+    "CE float target, other batch": lambda t: t.nn.functional.cross_entropy(t.randn(8, 4), t.tensor([1.0, 2.0, 3.0])),
+    "NLL int target, other batch": lambda t: t.nn.functional.nll_loss(t.randn(8, 4), t.tensor([1, 2], dtype=t.int32)),
     "CE long input": lambda t: t.nn.CrossEntropyLoss()(t.tensor([[1, 2]]), t.tensor([1])),
     "NLL long input": lambda t: t.nn.functional.nll_loss(t.tensor([[1, 2]]), t.tensor([1])),
     "MSE long": lambda t: t.nn.MSELoss()(t.tensor([1, 2]), t.tensor([1, 2])),

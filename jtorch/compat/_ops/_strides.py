@@ -104,6 +104,8 @@ def strides(t: Tensor) -> tuple[list, list]:
     st = _contiguous(tuple(shape))
     for _, static, _ in t._view:
         shape, st = _step(shape, st, static)
+    if tuple(shape) != tuple(t._node.shape):  # a view step this module does not know: no strides to claim
+        return list(t._node.shape), _contiguous(tuple(t._node.shape))
     return shape, st
 
 

@@ -239,11 +239,14 @@ def _c10(t: Tensor) -> str:
 
 def _class_target_dtypes(input, target, log_softmax_first: bool) -> None:
     """PyTorch's errors for an integer input (its kernel has no integer version) and for class targets that are
-    not Long or Byte (a floating target of the input's shape is class probabilities, for cross_entropy)."""
+    not Long or Byte (a floating target of the input's shape is class probabilities, for cross_entropy), after
+    its batch-size check (left to the core)."""
     int_input = isinstance(input, Tensor) and not input.is_floating_point()
     if int_input and log_softmax_first:
         raise NotImplementedError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{_c10(input)}'")
-    if isinstance(target, Tensor) and target._node.dtype.name not in ("int64", "uint8") and not (
+    if not isinstance(target, Tensor) or input.ndim > 1 and (target.ndim == 0 or target.shape[0] != input.shape[0]):
+        return
+    if target._node.dtype.name not in ("int64", "uint8") and not (
             log_softmax_first and target.is_floating_point() and target.shape == input.shape):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_c10(target)}")
     if int_input:
