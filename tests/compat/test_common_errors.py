@@ -103,6 +103,11 @@ CASES = {
     "Embedding float indices": lambda t: t.nn.Embedding(10, 2)(t.tensor([1.0])),
     "F.embedding double indices": lambda t: t.nn.functional.embedding(t.tensor([1.0], dtype=t.float64), t.ones(3, 2)),
     "Embedding bool indices": lambda t: t.nn.Embedding(10, 2)(t.tensor([True])),
+    # factory sizes that are not ints (``torch.zeros(n / 2)``)
+    "zeros(2.5)": lambda t: t.zeros(2.5), "zeros(2, 2.0)": lambda t: t.zeros(2, 2.0),
+    "ones((2, 2.5))": lambda t: t.ones((2, 2.5)), "zeros((2.0,))": lambda t: t.zeros((2.0,)),
+    "randn(2.0)": lambda t: t.randn(2.0), "rand(3, 1.5)": lambda t: t.rand(3, 1.5), "zeros(None)": lambda t: t.zeros(None),
+    "new_ones(2, 2.0)": lambda t: t.ones(2).new_ones(2, 2.0), "zeros(True)": lambda t: t.zeros(True),
     # ragged data
     "ragged": lambda t: t.tensor([[1, 2], [3]]), "ragged scalar": lambda t: t.tensor([[1, 2], 3]),
     "ragged deep": lambda t: t.tensor([[[1], [2]], [[3], [4, 5]]]),
@@ -134,6 +139,7 @@ VALID = {
     "linear same dtype": lambda t, x: t.nn.functional.linear(x.double(), t.ones(2, 4, dtype=t.float64),
                                                              t.ones(2, dtype=t.float64)),
     "0-d [None]": lambda t, x: x[0, 0][None], "0-d [...]": lambda t, x: x[0, 0][...],
+    "zeros(size=)": lambda t, x: t.zeros(size=(2, 3)) + t.ones(t.tensor(3)) + t.zeros(t.tensor(2), 3),
 }
 
 

@@ -33,11 +33,30 @@ def _make(op: Op, static: tuple, requires_grad: bool) -> Tensor:
     return requiring_grad(t) if requires_grad else t
 
 
-def _size(size) -> tuple[int, ...]:
+def _size(size, name: str | None = None) -> tuple[int, ...]:
+    """The shape a factory's ``*size`` gives, with PyTorch's errors (``name``: the factory's, for a size that is
+    not ints, e.g. ``torch.zeros(n / 2)``)."""
+    if name is not None:
+        _check_ints(size, name)
     shape = tuple(int(s) for s in _shape_args(size))
     if any(s < 0 for s in shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}")
     return shape
+
+
+def _check_ints(size: tuple, name: str) -> None:
+    lone = len(size) == 1 and not isinstance(size[0], (tuple, list))
+    for k, s in enumerate(_shape_args(size)):
+        if isinstance(s, (int, np.integer, Tensor)) and not isinstance(s, bool):
+            continue
+        kind = type(s).__name__
+        if lone:
+            raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, not {kind}")
+        if k == 0:
+            raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, but found element of type "
+                            f"{kind} at pos 0")
+        raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos {k + 1} with error \"type must "
+                        f"be tuple of ints,but got {kind}\"")
 
 
 def full_(shape: tuple, value, dtype, requires_grad=False) -> Tensor:
@@ -45,15 +64,18 @@ def full_(shape: tuple, value, dtype, requires_grad=False) -> Tensor:
 
 
 def _filled(name: str, value):
-    def impl(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
-             memory_format=None) -> Tensor:
-        return full_(_size(size), value, _dt(dtype, _dtype.get_default_dtype()), requires_grad)
+    def impl(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+             pin_memory=False, memory_format=None) -> Tensor:
+        return full_(_size(sizes if size is None else (size,), name), value, _dt(dtype, _dtype.get_default_dtype()),
+                     requires_grad)
 
     def like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
         return full_(tuple(input.shape), value, _dt(dtype, _dtype.from_any(input._node.dtype)), requires_grad)
 
-    def new(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False) -> Tensor:
-        return full_(_size(size), value, _dt(dtype, _dtype.from_any(self._node.dtype)), requires_grad)
+    def new(self, *sizes, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+            pin_memory=False) -> Tensor:
+        return full_(_size(sizes if size is None else (size,), "new_" + name), value,
+                     _dt(dtype, _dtype.from_any(self._node.dtype)), requires_grad)
 
     register(name, method=False)(impl)
     register(name + "_like", method=False)(like)

@@ -13,7 +13,7 @@ from .. import _dtype
 from .._random import default_generator, key_of, sample
 from .._tensor import Tensor, call
 from ..engine import Op
-from ._convert import py_scalar
+from ._convert import py_scalar, requiring_grad
 from ._creation import _dt, _size
 from ._registry import inplace, register
 
@@ -44,10 +44,11 @@ def _float_dtype(dtype) -> np.dtype:
 
 
 def _sampler(name: str, op: Op, params: dict):
-    def impl(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-             pin_memory=False) -> Tensor:
-        t = sample(op, (("shape", _size(size)), *params.items(), ("dtype", _float_dtype(dtype))), generator)
-        return t.requires_grad_(True) if requires_grad else t
+    def impl(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False, pin_memory=False) -> Tensor:
+        shape = _size(sizes if size is None else (size,), name)
+        t = sample(op, (("shape", shape), *params.items(), ("dtype", _float_dtype(dtype))), generator)
+        return requiring_grad(t) if requires_grad else t
 
     def like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
         dt = _dt(dtype, _dtype.from_any(input._node.dtype))
