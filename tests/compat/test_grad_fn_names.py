@@ -140,3 +140,16 @@ def _names(lib, expr: str, with_repr: bool):
 def test_grad_fn_name_as_torch(expr):
     with_repr = expr in REPR_ROWS
     assert _names(torch, expr, with_repr) == _names(real, expr, with_repr)
+
+
+@pytest.mark.parametrize("expr", ["1 + x", "2 * x", "x + 1", "x * 2", "x + y", "(2 * x).sum()", "F.relu(2 * x + 1)"])
+def test_next_functions_of_scalar_arithmetic_as_torch(expr):
+    """``2 * x`` is ``x.__rmul__(2)``: PyTorch's grad_fn lists x's edge first, the number's (None) second."""
+    def chain(lib):
+        env = {"x": lib.ones(2, requires_grad=True), "y": lib.ones(2, requires_grad=True), "F": lib.nn.functional}
+        fn, out = eval(expr, env).grad_fn, []
+        while fn is not None and fn.next_functions:
+            out.append(tuple(None if f is None else type(f).__name__ for f, _ in fn.next_functions))
+            fn = fn.next_functions[0][0]
+        return out
+    assert chain(torch) == chain(real)

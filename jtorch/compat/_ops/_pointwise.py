@@ -168,7 +168,8 @@ def _no_bool_kernel(kernel: str, input, other):
     return NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
-@register("add", inplace=True, dunders=("__add__",), rdunders=("__radd__",), idunders=("__iadd__",),
+# ``1 + x`` and ``2 * x`` are ``x.__radd__(1)``: PyTorch adds x to 1, so the grad_fn's first input is x's
+@register("add", inplace=True, dunders=("__add__", "__radd__"), idunders=("__iadd__",),
           fast_inplace=_arith_inplace(_ADD))
 def add(input, other, *, alpha=1, out=None) -> Tensor:
     """``input + alpha * other`` with PyTorch's promotion."""
@@ -199,7 +200,7 @@ def _bool_sub_error(both: bool):
                        "invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
-@register("mul", inplace=True, dunders=("__mul__",), rdunders=("__rmul__",), idunders=("__imul__",),
+@register("mul", inplace=True, dunders=("__mul__", "__rmul__"), idunders=("__imul__",),
           aliases=("multiply",), fast_inplace=_arith_inplace(_MUL))
 def mul(input, other, *, out=None) -> Tensor:
     return _binary(_MUL, "mul", input, other, promote(input, other), out)
