@@ -201,14 +201,15 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     inner, leaves = collect(roots)
     check_versions(inner)  # a saved tensor written in place since: PyTorch's error
     engine.settle(inner)
-    reached = {id(n) for n in inner} | {id(n) for n in leaves}
-    used = [t for t in inputs if id(t._node) in reached]
-    if len(used) != len(inputs) and not (allow_unused or materialize_grads):
-        raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
-                           "Set allow_unused=True if this is the desired behavior.")
     for t in inputs:
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
+    reached = {id(n) for n in inner} | {id(n) for n in leaves}
+    used = [t for t in inputs if id(t._node) in reached]
+    if len(used) != len(inputs) and not (allow_unused or materialize_grads):
+        index = next(i for i, t in enumerate(inputs) if id(t._node) not in reached)
+        raise RuntimeError(f"The differentiated Tensor at index {index} appears to not have been used in the graph. "
+                           "Set allow_unused=True if this is the desired behavior.")
     cut = barriers(inner)
     grads = dict(zip(map(id, used), _vjp(roots, cots, [t._node for t in used], create_graph, cut, inner))) if used or cut else {}
     out = []

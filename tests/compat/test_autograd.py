@@ -204,3 +204,15 @@ def test_leaf_written_in_place_after_forward_still_gets_its_grad():
             w.add_(1)
         y.sum().backward()
         assert w.grad.tolist() == [2.0, 2.0, 2.0] and w.tolist() == [2.0, 2.0, 2.0]
+
+
+@pytest.mark.parametrize("second", ["unused", "no_grad"])
+def test_autograd_grad_input_errors_as_torch(second):
+    def message(lib):
+        x = lib.ones(2, requires_grad=True)
+        other = lib.ones(2, requires_grad=second == "unused")
+        try:
+            lib.autograd.grad((x * 2).sum(), [x, other])
+        except RuntimeError as e:
+            return str(e)
+    assert message(torch) == message(real) is not None
