@@ -18,7 +18,7 @@ from ._replay import collect, vjp_nodes
 from ._staged import ADD, barriers, staged_vjp
 from ._tensor import Tensor, wrap
 from ._version import check as check_versions
-from .engine import SELECT, Node  # noqa: F401  (SELECT: re-exported for _ops)
+from .engine import FULL, SELECT, Node  # noqa: F401  (SELECT: re-exported for _ops)
 
 __all__ = ["backward", "grad", "grad_fn_of", "retained"]
 
@@ -160,10 +160,8 @@ def _cleared(acc: Node | None, target: Node) -> bool:
     """Whether the ``.grad`` node ``acc`` is zeros that no sync has computed (``w.grad.zero_()``,
     ``w.grad.data.zero_()``: the seed's manual loop; syncs leave fills pending): the gradient then replaces it
     instead of being added to it, and the step's executable neither fills nor reads those zeros."""
-    if acc is None or acc.value is not None or acc.dtype != target.dtype:
-        return False
-    op = acc.op
-    return op is not None and op.name == "full" and acc.static[1] == ("value", 0)
+    return (acc is not None and acc.op is FULL and acc.value is None and acc.dtype == target.dtype
+            and acc.static[1] == ("value", 0))
 
 
 def _accumulate(owner: Tensor, g: Node, create_graph: bool) -> None:

@@ -87,6 +87,10 @@ _SEQ = itertools.count()
 #: Picks output ``index`` of a multi-output node; ``grad_fn`` shows the producer's name through it.
 SELECT = Op("select_output", lambda xs, *, index: xs[index], saves=False)
 
+#: A fill, with no inputs (``torch.full``/``zeros``, ``w.grad.zero_()``): syncs leave such nodes pending
+#: (``_Live.nodes``), and ``backward`` takes a pending zero fill for a cleared ``.grad``.
+FULL = Op("full", lambda *, shape, value, dtype: jax.numpy.full(shape, value, dtype))
+
 
 # ---------------------------------------------------------------- live tensors
 

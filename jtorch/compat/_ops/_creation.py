@@ -13,12 +13,11 @@ from jax import lax
 
 from .. import _dtype
 from .._tensor import Tensor, call
-from ..engine import Op
+from ..engine import FULL, Op
 from ._convert import py_scalar, requiring_grad
 from ._registry import register
 from ._views import _shape_args
 
-_FULL = Op("full", lambda *, shape, value, dtype: jnp.full(shape, value, dtype))
 _ARANGE = Op("arange", lambda *, start, step, n, dtype: (start + step * jnp.arange(n, dtype=np.float64 if
                                                                                  np.dtype(dtype).kind == "f" else dtype)).astype(dtype))
 _EYE = Op("eye", lambda *, n, m, dtype: jnp.eye(n, m, dtype=dtype))
@@ -60,7 +59,7 @@ def _check_ints(size: tuple, name: str) -> None:
 
 
 def full_(shape: tuple, value, dtype, requires_grad=False) -> Tensor:
-    return _make(_FULL, (("shape", shape), ("value", value), ("dtype", dtype)), requires_grad)
+    return _make(FULL, (("shape", shape), ("value", value), ("dtype", dtype)), requires_grad)
 
 
 def _filled(name: str, value):

@@ -6,10 +6,9 @@ import numpy as np
 
 from .. import _device, _dtype, _grad_mode, _printing, engine
 from .._tensor import DETACHED, Tensor, call
-from ..engine import Op
+from ..engine import FULL, Op
 from . import _strides
 from ._convert import as_tensor, cast
-from ._creation import _FULL
 from ._misc import ZERO, filled
 from ._registry import inplace, register
 
@@ -145,7 +144,7 @@ def zero_(self) -> Tensor:
         return inplace(self, filled(self, 0, ZERO), "zero_")  # ZeroBackward0, and PyTorch's in-place errors
     # `w.grad.zero_()`, `w.grad.data.zero_()`: no grad to record and no view to check, so the write is a
     # pending zeros node built without shape inference (not a ZERO op reading the tensor and a scalar)
-    self._write(engine.apply(_FULL, (), (("shape", node.shape), ("value", 0), ("dtype", node.dtype)), False,
+    self._write(engine.apply(FULL, (), (("shape", node.shape), ("value", 0), ("dtype", node.dtype)), False,
                              (node.shape, node.dtype)))
     return self
 
